@@ -1,0 +1,1 @@
+"""Collection: the Scrapy project (spiders per source family, pipelines, middlewares) and the sample site."""

@@ -1,0 +1,1 @@
+"""The analysts' Streamlit dashboard."""

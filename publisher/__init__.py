@@ -1,0 +1,1 @@
+"""Everything outbound: releases, review workflow, WeChat publishing, alerts and briefs."""

@@ -1,0 +1,1 @@
+"""Text analysis: normalisation, segmentation, sentiment, keywords, near-duplicates, monitoring plans, emerging issues."""

@@ -1,0 +1,247 @@
+"""The one typed settings object.
+
+Precedence, highest first: CLI overrides > environment (``ZHENGYU_...``; secrets live only here)
+> ``config/settings.yaml`` > defaults. Nested keys use ``__`` in the environment, for example
+``ZHENGYU_DATABASE__URL``. Every field carries a description; ``docs/settings.md`` documents them all
+and a test fails when one is missing there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from zhengyu.errors import ConfigError
+
+DEFAULT_CONFIG_DIR = Path("config")
+SETTINGS_FILE_NAME = "settings.yaml"
+
+
+class DatabaseSettings(BaseModel):
+    url: str | None = Field(
+        None,
+        description="SQLAlchemy URL. Empty means a SQLite file `zhengyu.db` under `data_dir`. "
+        "Use `postgresql+psycopg://user@host/db` when one machine is outgrown.",
+    )
+    echo: bool = Field(False, description="Log every SQL statement (debugging only).")
+    sqlite_busy_timeout_ms: int = Field(
+        15000, ge=0, description="How long a SQLite writer waits for a lock before failing, in milliseconds."
+    )
+
+
+class CrawlSettings(BaseModel):
+    sources_dir: Path = Field(
+        Path("config/sources"), description="Directory of `*.yaml` source definitions, one site per file."
+    )
+    user_agent: str = Field(
+        "ZhengyuBot/0.1 (+public-opinion research; contact: see robots policy)",
+        description="Honest User-Agent sent with every request.",
+    )
+    obey_robots_txt: bool = Field(True, description="Obey robots.txt. Keep it on in production.")
+    concurrent_requests_per_domain: int = Field(1, ge=1, description="Default per-domain concurrency.")
+    download_delay_s: float = Field(1.0, ge=0, description="Default delay between requests to one domain, seconds.")
+    autothrottle: bool = Field(True, description="Enable Scrapy AutoThrottle.")
+    failure_alert_after: int = Field(
+        3, ge=1, description="Consecutive failed runs of a source before a collection-failure alert is recorded."
+    )
+    redis_url: str | None = Field(
+        None, description="Redis URL. When set, crawlers share one request queue and dupefilter (scrapy-redis)."
+    )
+    http_timeout_s: float = Field(30.0, gt=0, description="Download timeout per request, seconds.")
+
+
+class AnalysisSettings(BaseModel):
+    sentiment_model: Literal["trained", "snownlp"] = Field(
+        "trained", description="Sentiment model: the shipped trained model, or the SnowNLP baseline."
+    )
+    batch_size: int = Field(500, ge=1, description="Posts an analysis worker claims per batch.")
+    keywords_top_k: int = Field(8, ge=1, le=50, description="Keywords stored per post.")
+    lexicon_dir: Path = Field(Path("config/lexicons"), description="User dictionaries and stop-word lists.")
+    warning_rules_file: Path = Field(
+        Path("config/warning_rules.yaml"), description="Versioned warning-level rule table."
+    )
+    plans_dir: Path = Field(Path("config/plans"), description="Monitoring plans (keyword rules), one YAML per plan.")
+
+
+class DashboardSettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Address the Streamlit dashboard listens on.")
+    port: int = Field(8501, ge=0, le=65535, description="Port of the dashboard (0 picks a free port in the demo).")
+    refresh_s: int = Field(10, ge=1, description="How often the dashboard re-reads the store, seconds.")
+
+
+class DemoSettings(BaseModel):
+    site_port: int = Field(0, ge=0, le=65535, description="Port of the bundled sample site (0: a free port).")
+    crawl_interval_s: float = Field(15.0, gt=0, description="Seconds between crawl rounds in the demo.")
+    posts_per_minute: float = Field(
+        20.0, gt=0, description="How fast new posts arrive on the sample site during the demo."
+    )
+    seed: int = Field(20260101, description="Random seed of the sample site's generated content.")
+
+
+class SecretsSettings(BaseModel):
+    author_hash_key: SecretStr | None = Field(
+        None,
+        description="Key for pseudonymising author ids (HMAC). Environment only: ZHENGYU_SECRETS__AUTHOR_HASH_KEY. "
+        "Without it a per-data-directory key is generated and kept in `data_dir`.",
+    )
+
+
+class Settings(BaseSettings):
+    """Everything Zhengyu can be configured with."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ZHENGYU_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    data_dir: Path = Field(Path("data"), description="Where the SQLite store, models' caches and keys live.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Logging level.")
+    timezone: str = Field("Asia/Shanghai", description="Time zone used to display times and cut days.")
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings, description="Storage.")
+    crawl: CrawlSettings = Field(default_factory=CrawlSettings, description="Collection.")
+    analysis: AnalysisSettings = Field(default_factory=AnalysisSettings, description="Text analysis.")
+    dashboard: DashboardSettings = Field(default_factory=DashboardSettings, description="Dashboard.")
+    demo: DemoSettings = Field(default_factory=DemoSettings, description="The `zhengyu demo` command.")
+    secrets: SecretsSettings = Field(default_factory=SecretsSettings, description="Secrets (environment only).")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def database_url(self) -> str:
+        """The effective database URL (a SQLite file under data_dir when none is set)."""
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{(self.data_dir / 'zhengyu.db').resolve()}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The YAML layer is merged into init kwargs by load_settings, below the CLI overrides,
+        # so only init (YAML + CLI) and the environment remain here, in that precedence.
+        return (init_settings, env_settings)
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def read_yaml_file(path: Path) -> dict[str, Any]:
+    """Read a YAML mapping, turning syntax errors into a ConfigError that names file, line and column."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: 不是 UTF-8 编码的文本（{exc.reason}）") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" 第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}{where}: YAML 语法错误：{problem}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: 顶层应为键值映射（mapping），实际为 {type(data).__name__}")
+    return data
+
+
+def _env_overridden_keys(settings_cls: type[BaseSettings]) -> set[str]:
+    import os
+
+    prefix = settings_cls.model_config.get("env_prefix", "")
+    return {k[len(prefix):].lower().replace("__", ".") for k in os.environ if k.startswith(prefix)}
+
+
+def _describe_error(error: dict[str, Any], source_of: dict[str, str]) -> str:
+    key = ".".join(str(p) for p in error["loc"])
+    source = source_of.get(key) or source_of.get(key.split(".")[0], "默认值")
+    if error["type"] == "extra_forbidden":
+        return f"{source}: 未知的配置项 {key}（请查看 docs/settings.md 中的配置表）"
+    value = error.get("input")
+    return f"{source}: 配置项 {key} 无效：{error['msg']}（实际值：{value!r}）"
+
+
+def _flatten_keys(data: dict[str, Any], prefix: str = "") -> list[str]:
+    keys = []
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        keys.append(dotted)
+        if isinstance(value, dict):
+            keys.extend(_flatten_keys(value, dotted + "."))
+    return keys
+
+
+def load_settings(
+    config_dir: Path | str | None = None, overrides: dict[str, Any] | None = None
+) -> Settings:
+    """Load settings from ``config_dir/settings.yaml`` (if present), the environment and overrides.
+
+    ``overrides`` uses nested dicts (``{"database": {"url": ...}}``) and wins over everything.
+    Raises ConfigError with one line naming the file, the key and what was expected.
+    """
+    config_dir = Path(config_dir) if config_dir is not None else DEFAULT_CONFIG_DIR
+    path = config_dir / SETTINGS_FILE_NAME
+    file_data = read_yaml_file(path) if path.exists() else {}
+    overrides = overrides or {}
+    source_of = {key: str(path) for key in _flatten_keys(file_data)}
+    for key in _env_overridden_keys(Settings):
+        source_of[key] = "环境变量 ZHENGYU_" + key.upper().replace(".", "__")
+    for key in _flatten_keys(overrides):
+        source_of[key] = "命令行参数"
+    merged = _deep_merge(file_data, overrides)
+    # Environment beats YAML but not the CLI: pass YAML as defaults underneath the env source by
+    # removing YAML keys the environment sets, then let init (YAML+CLI) and env combine.
+    env_keys = _env_overridden_keys(Settings)
+    merged = _drop_keys(merged, env_keys - set(_flatten_keys(overrides)))
+    try:
+        return Settings(**merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(_describe_error(first, source_of)) from exc
+
+
+def _drop_keys(data: dict[str, Any], dotted_keys: set[str], prefix: str = "") -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if dotted in dotted_keys:
+            continue
+        if isinstance(value, dict):
+            result[key] = _drop_keys(value, dotted_keys, dotted + ".")
+        else:
+            result[key] = value
+    return result
+
+
+def iter_setting_fields(model: type[BaseModel] = Settings, prefix: str = ""):
+    """Yield ``(dotted_name, FieldInfo)`` for every leaf setting; used by the docs table and its test."""
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from iter_setting_fields(annotation, f"{prefix}{name}.")
+        else:
+            yield f"{prefix}{name}", info
