@@ -1,4 +1,4 @@
-"""``zhengyu analyze`` and ``zhengyu detect``: text analysis and emerging-issue detection."""
+"""``zhengyu analyze`` and ``zhengyu analyze-text``: text analysis."""
 
 from __future__ import annotations
 
@@ -16,13 +16,5 @@ def analyze(app: AppContext, once: bool) -> None:
     raise ZhengyuError("分析命令正在建设中")
 
 
-@click.command("detect")
-@pass_app
-def detect(app: AppContext) -> None:
-    """Find emerging issues in recent posts and grade their warning levels."""
-    raise ZhengyuError("研判命令正在建设中")
-
-
 def register(cli: click.Group) -> None:
     cli.add_command(analyze)
-    cli.add_command(detect)
