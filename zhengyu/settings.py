@@ -82,6 +82,18 @@ class DemoSettings(BaseModel):
     seed: int = Field(20260101, description="Random seed of the sample site's generated content.")
 
 
+class SchedulerSettings(BaseModel):
+    analyze_interval_s: int = Field(
+        60, ge=1, description="How often `zhengyu scheduler` scores posts not yet analysed, seconds."
+    )
+    detect_interval_s: int = Field(
+        300, ge=10, description="How often `zhengyu scheduler` runs emerging-issue detection, seconds."
+    )
+    job_timeout_s: int = Field(
+        1800, ge=10, description="A crawl or detection job running longer than this is stopped, seconds."
+    )
+
+
 class SecretsSettings(BaseModel):
     author_hash_key: SecretStr | None = Field(
         None,
@@ -105,6 +117,7 @@ class Settings(BaseSettings):
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings, description="Text analysis.")
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings, description="Dashboard.")
     demo: DemoSettings = Field(default_factory=DemoSettings, description="The `zhengyu demo` command.")
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings, description="The scheduler process.")
     secrets: SecretsSettings = Field(default_factory=SecretsSettings, description="Secrets (environment only).")
 
     @field_validator("timezone")

@@ -1,11 +1,69 @@
-"""``zhengyu crawl`` and ``zhengyu extract``: collection."""
+"""``zhengyu crawl``: collection (one Scrapy run per invocation) and the sources' health table."""
 
 from __future__ import annotations
+
+import unicodedata
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import click
 
 from zhengyu.cli.app import AppContext, pass_app
 from zhengyu.errors import ZhengyuError
+
+
+def _parse_when(value: str | None, tz: str, option: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ZhengyuError(f"{option} 应为 ISO 8601 时间，例如 2026-01-01T08:00+08:00，实际为 {value!r}") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(tz))
+    return moment.astimezone(timezone.utc)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def print_table(headers: list[str], rows: list[list[str]]) -> None:
+    widths = [max(_width(h), *(_width(r[i]) for r in rows)) if rows else _width(h) for i, h in enumerate(headers)]
+    click.echo("  ".join(_pad(h, w) for h, w in zip(headers, widths)).rstrip())
+    for row in rows:
+        click.echo("  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip())
+
+
+def _status(app: AppContext) -> None:
+    from crawlers.health import health_rows
+    from crawlers.sources import load_sources
+
+    app.migrated_engine()
+    rows = {r["name"]: r for r in health_rows(app.session_factory())}
+    configured = load_sources(app.settings.crawl.sources_dir)
+    zone = ZoneInfo(app.settings.timezone)
+    table = []
+    for name in sorted(set(rows) | set(configured)):
+        r = rows.get(name)
+        cfg = configured.get(name)
+        if r is None:
+            table.append([name, cfg.family, "是" if cfg.enabled else "否", "从未运行", "0", "-", "-", "0"])
+            continue
+        state = "正常" if r["consecutive_failures"] == 0 and r["last_ok_at"] else (
+            "异常" if r["consecutive_failures"] else "未成功")
+        last_ok = r["last_ok_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M") if r["last_ok_at"] else "从未成功"
+        error = (r["last_error"] or "-").replace("\n", " ")
+        table.append([name, r["family"], "是" if r["enabled"] else "否", last_ok, str(r["consecutive_failures"]),
+                      str(r["last_run_items"]), state + ("" if error == "-" else f"：{error[:60]}"), str(r["posts"])])
+    if not table:
+        click.echo("尚未配置任何采集源（config/sources/*.yaml）。")
+        return
+    print_table(["采集源", "类型", "启用", "最近成功", "连续失败", "上次条目", "状态", "已存条目"], table)
 
 
 @click.command("crawl")
@@ -14,10 +72,48 @@ from zhengyu.errors import ZhengyuError
 @click.option("--status", is_flag=True, help="Print the sources' health table instead of crawling.")
 @click.option("--since", default=None, help="Only items published at or after this time (ISO 8601).")
 @click.option("--until", default=None, help="Only items published before this time (ISO 8601).")
+@click.option("--base-url", default=None, help="Override the base URL of the named source(s) (e.g. a local copy).")
 @pass_app
-def crawl(app: AppContext, sources, all_sources, status, since, until) -> None:
+def crawl(app: AppContext, sources, all_sources, status, since, until, base_url) -> None:
     """Collect public posts and comments from SOURCES (names in config/sources/*.yaml)."""
-    raise ZhengyuError("采集命令正在建设中")
+    if status:
+        _status(app)
+        return
+    from crawlers.runner import run_sources
+    from crawlers.sources import load_sources
+    from zhengyu.clock import SystemClock
+
+    settings = app.settings
+    configured = load_sources(settings.crawl.sources_dir)
+    if all_sources:
+        chosen = [s for s in configured.values() if s.enabled]
+    elif sources:
+        unknown = [s for s in sources if s not in configured]
+        if unknown:
+            known = "、".join(configured) or "（无）"
+            raise ZhengyuError(f"未知的采集源：{'、'.join(unknown)}；已配置：{known}")
+        chosen = [configured[s] for s in sources]
+    else:
+        raise ZhengyuError("请指定采集源名称，或使用 --all 采集全部已启用的源（--status 查看状态）")
+    if base_url:
+        chosen = [s.with_base_url(base_url) for s in chosen]
+    since_at = _parse_when(since, settings.timezone, "--since")
+    until_at = _parse_when(until, settings.timezone, "--until")
+    if since_at and until_at and since_at >= until_at:
+        raise ZhengyuError("--since 应早于 --until")
+    engine = app.migrated_engine()
+    outcomes = run_sources(settings, chosen, clock=SystemClock(), since=since_at, until=until_at, engine=engine)
+    failed = 0
+    for o in outcomes:
+        if o.status == "ok":
+            click.echo(f"{o.source}：完成，新增 {o.items_new} 条，更新 {o.items_updated} 条，丢弃 {o.items_dropped} 条")
+        else:
+            failed += 1
+            click.echo(f"{o.source}：失败：{o.error}", err=True)
+            if o.alert_raised:
+                click.echo(f"{o.source}：已连续失败，已记录采集故障告警", err=True)
+    if failed:
+        raise SystemExit(1)
 
 
 def register(cli: click.Group) -> None:

@@ -18,7 +18,7 @@ def demo(app: AppContext, port: int | None, no_dashboard: bool) -> None:
     """
     from zhengyu.demo import run_demo
 
-    run_demo(app.settings, app.config_dir, dashboard_port=port, with_dashboard=not no_dashboard)
+    run_demo(app.settings, app.config_dir, dashboard_port=port, with_dashboard=not no_dashboard, echo=click.echo)
 
 
 def register(cli: click.Group) -> None:

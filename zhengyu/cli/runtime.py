@@ -14,7 +14,7 @@ def dashboard(app: AppContext, port: int | None) -> None:
     """Open the analysts' Streamlit dashboard on the configured store."""
     from zhengyu.processes import run_dashboard_foreground
 
-    run_dashboard_foreground(app.settings, app.config_dir, port=port)
+    run_dashboard_foreground(app.settings, app.config_dir, port=port, echo=click.echo)
 
 
 @click.command("scheduler")

@@ -1,0 +1,233 @@
+"""Store: batched upserts into ``posts`` keyed by (platform, external_id).
+
+New rows are inserted with ``ON CONFLICT DO NOTHING`` (so two crawler processes can never duplicate a row),
+then linked to their parent and root rows by external id. A known row is updated when its text changed
+(an edit) or its counts grew; otherwise nothing is written. Batches are flushed every ``BATCH_SIZE`` items,
+every ``FLUSH_INTERVAL_S`` seconds and when the spider closes, so a dashboard sees items during a crawl.
+A crawl killed before a flush loses nothing for good: the source's cursor only advances after a successful
+run, so the next run fetches those items again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+from typing import Any, Iterable
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from crawlers.items import DeletionItem, PostItem
+from storage.engine import make_session_factory, session_scope
+from storage.models.collection import Post
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+FLUSH_INTERVAL_S = 1.0
+_IN_CHUNK = 400
+
+
+def _chunks(values: list, size: int = _IN_CHUNK) -> Iterable[list]:
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+class PostWriter:
+    """The storage half of the pipeline, usable without Scrapy (tests, benchmarks)."""
+
+    def __init__(self, engine, source_id: int | None, clock) -> None:
+        self.engine = engine
+        self.factory = make_session_factory(engine)
+        self.source_id = source_id
+        self.clock = clock
+        self.new = 0
+        self.updated = 0
+        self.unchanged = 0
+        self.max_published_at: datetime | None = None
+        self._insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+
+    def write(self, items: list[PostItem | DeletionItem]) -> None:
+        if not items:
+            return
+        by_platform: dict[str, list] = {}
+        for item in items:
+            by_platform.setdefault(item.platform, []).append(item)
+        with session_scope(self.factory) as session:
+            for platform, group in by_platform.items():
+                self._write_platform(session, platform, group)
+
+    def _existing(self, session, platform: str, keys: set[str]) -> dict[str, Any]:
+        rows = {}
+        for chunk in _chunks(sorted(keys)):
+            stmt = select(Post.id, Post.external_id, Post.content_hash, Post.likes, Post.reposts,
+                          Post.comments_count, Post.deleted).where(Post.platform == platform,
+                                                                   Post.external_id.in_(chunk))
+            for row in session.execute(stmt):
+                rows[row.external_id] = row
+        return rows
+
+    def _write_platform(self, session, platform: str, items: list) -> None:
+        now = self.clock.now()
+        latest: dict[str, Any] = {}
+        for item in items:  # the last version of an item in one batch wins
+            latest[item.external_id] = item
+        posts = [i for i in latest.values() if isinstance(i, PostItem)]
+        deletions = [i for i in latest.values() if isinstance(i, DeletionItem)]
+        wanted = set(latest)
+        for item in posts:
+            wanted.update(k for k in (item.parent_external_id, item.root_external_id) if k)
+        existing = self._existing(session, platform, wanted)
+        ids = {key: row.id for key, row in existing.items()}
+
+        new_rows = [self._row(item, now) for item in posts if item.external_id not in existing]
+        inserted_keys: set[str] = set()
+        for chunk in _chunks(new_rows, 200):
+            stmt = self._insert(Post).values(chunk).on_conflict_do_nothing(
+                index_elements=["platform", "external_id"]).returning(Post.id, Post.external_id)
+            for row in session.execute(stmt).all():
+                inserted_keys.add(row.external_id)
+                ids[row.external_id] = row.id
+        self.new += len(inserted_keys)
+        lost = {r["external_id"] for r in new_rows} - inserted_keys
+        if lost:  # another process inserted them between our select and insert: they are updates now
+            existing.update(self._existing(session, platform, lost))
+            ids.update({key: existing[key].id for key in lost if key in existing})
+
+        links = []
+        for item in posts:
+            if item.external_id not in inserted_keys:
+                continue
+            parent = ids.get(item.parent_external_id) if item.parent_external_id else None
+            root = ids.get(item.root_external_id) if item.root_external_id else None
+            if parent or root:
+                links.append({"id": ids[item.external_id], "parent_id": parent, "root_id": root})
+        if links:
+            session.execute(update(Post), links)
+
+        changes = []
+        for item in posts:
+            row = existing.get(item.external_id)
+            if row is None or item.external_id in inserted_keys:
+                continue
+            change: dict[str, Any] = {}
+            if row.content_hash != item.content_hash:
+                change.update(text_raw=item.text_raw, text=item.text, title=item.title,
+                              content_hash=item.content_hash)
+            for field in ("likes", "reposts", "comments_count"):
+                value = getattr(item, field)
+                if value != getattr(row, field):
+                    change[field] = value
+            if row.deleted:
+                change["deleted"] = False
+            if change:
+                change.update(id=row.id, updated_at=now)
+                changes.append(change)
+            else:
+                self.unchanged += 1
+        for item in deletions:
+            row = existing.get(item.external_id)
+            if row is not None and not row.deleted:
+                changes.append({"id": row.id, "deleted": True, "updated_at": now})
+        if changes:
+            session.execute(update(Post), changes)
+            self.updated += len(changes)
+        for item in posts:
+            if item.kind in ("post", "article", "message") and item.published_at is not None:
+                if self.max_published_at is None or item.published_at > self.max_published_at:
+                    self.max_published_at = item.published_at
+
+    def _row(self, item: PostItem, now: datetime) -> dict[str, Any]:
+        extra = dict(item.extra)
+        if item.root_external_id:
+            extra["root_external_id"] = item.root_external_id
+        return {
+            "source_id": self.source_id, "platform": item.platform, "external_id": item.external_id,
+            "kind": item.kind, "url": item.url, "parent_external_id": item.parent_external_id,
+            "author_hash": item.author_hash, "author_type": item.author_type, "region": item.region,
+            "title": item.title, "text_raw": item.text_raw, "text": item.text, "published_at": item.published_at,
+            "fetched_at": now, "likes": item.likes, "reposts": item.reposts,
+            "comments_count": item.comments_count, "content_hash": item.content_hash, "deleted": False,
+            "extra": extra,
+        }
+
+    def link_orphans(self) -> int:
+        """Resolve parent/root links of rows whose parent arrived later (or from another process)."""
+        if self.source_id is None:
+            return 0
+        fixed = 0
+        with session_scope(self.factory) as session:
+            orphans = session.execute(
+                select(Post.id, Post.platform, Post.parent_external_id, Post.root_id, Post.extra).where(
+                    Post.source_id == self.source_id, Post.parent_external_id.is_not(None),
+                    Post.parent_id.is_(None))).all()
+            for chunk in _chunks(orphans):
+                keys = {(o.platform, o.parent_external_id) for o in chunk}
+                keys |= {(o.platform, (o.extra or {}).get("root_external_id")) for o in chunk}
+                found = {}
+                for platform in {k[0] for k in keys}:
+                    ext = [k[1] for k in keys if k[0] == platform and k[1]]
+                    for row in self._existing(session, platform, set(ext)).values():
+                        found[(platform, row.external_id)] = row.id
+                links = []
+                for o in chunk:
+                    parent = found.get((o.platform, o.parent_external_id))
+                    if parent is None:
+                        continue
+                    root = o.root_id or found.get((o.platform, (o.extra or {}).get("root_external_id")))
+                    links.append({"id": o.id, "parent_id": parent, "root_id": root})
+                if links:
+                    session.execute(update(Post), links)
+                    fixed += len(links)
+        return fixed
+
+
+class StorePipeline:
+    def __init__(self, writer: PostWriter, stats) -> None:
+        self.writer = writer
+        self.stats = stats
+        self.buffer: list = []
+        self.last_flush = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        context = crawler.settings["ZHENGYU_CONTEXT"]
+        writer = PostWriter(context.get_engine(), crawler.settings.get("ZHENGYU_SOURCE_ID"), context.clock)
+        return cls(writer, crawler.stats)
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, (PostItem, DeletionItem)):
+            self.buffer.append(item)
+            if len(self.buffer) >= BATCH_SIZE or time.monotonic() - self.last_flush >= FLUSH_INTERVAL_S:
+                self.flush()
+        return item
+
+    def flush(self) -> None:
+        batch, self.buffer = self.buffer, []
+        self.last_flush = time.monotonic()
+        if not batch:
+            return
+        try:
+            self.writer.write(batch)
+        except SQLAlchemyError:
+            # The run is then judged failed, so the cursor stays put and the next run fetches these again.
+            log.exception("could not store %d items", len(batch))
+            self.stats.inc_value("zhengyu/store_errors")
+        self._stats()
+
+    def _stats(self) -> None:
+        self.stats.set_value("zhengyu/items_new", self.writer.new)
+        self.stats.set_value("zhengyu/items_updated", self.writer.updated)
+        self.stats.set_value("zhengyu/items_unchanged", self.writer.unchanged)
+        if self.writer.max_published_at is not None:
+            self.stats.set_value("zhengyu/max_published_at", self.writer.max_published_at.isoformat())
+
+    def close_spider(self, spider=None) -> None:
+        self.flush()
+        linked = self.writer.link_orphans()
+        if linked:
+            log.info("linked %d items to parents that arrived later", linked)
+        self._stats()

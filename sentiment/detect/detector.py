@@ -1,0 +1,221 @@
+"""Emerging-issue detection: burst scoring of windowed term counts, merging into Issues, grading each tick.
+
+One ``Detector`` lives in the process that runs ticks (the scheduler, ``zhengyu detect``, a replay). It is fed
+every new post (``observe``) and keeps an hour-bucketed history in memory; ``hydrate`` rebuilds that history
+from the store so a fresh process sees what an old one saw. Time comes only from the ``now`` passed in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sentiment.detect.lifecycle import LevelEvent, add_members, empty_stats, grade_issue, raise_alerts
+from sentiment.detect.naming import issue_keywords, issue_title
+from sentiment.detect.rules import WarningRules
+from sentiment.detect.signals import PostInfo, TermHistory, is_synthetic, window_start
+from storage.models import Issue, IssueMember
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Topic:
+    """Bursting terms that share posts, before they become (or join) an Issue."""
+
+    terms: list[str]
+    posts: set[int]
+    score: float
+
+
+@dataclass
+class TickReport:
+    at: datetime
+    window_posts: int = 0
+    candidates: int = 0
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    closed: list[int] = field(default_factory=list)
+    alerts: int = 0
+
+
+def _overlap(a: set[int], b: set[int]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+class Detector:
+    def __init__(self, rules: WarningRules) -> None:
+        self.rules = rules
+        p = rules.detection
+        self.history = TermHistory(p.baseline_days, p.seasonal_prior, p.floor_expected)
+        self.recent: deque[PostInfo] = deque()
+        self._seen: set[int] = set()
+        self._members: dict[int, set[int]] = {}
+
+    # -- feeding -------------------------------------------------------------------------------------------
+    def observe(self, posts: Iterable[PostInfo]) -> None:
+        for post in sorted(posts, key=lambda p: (p.at, p.id)):
+            if post.id in self._seen:
+                continue
+            self._seen.add(post.id)
+            self.history.add(post)
+            self.recent.append(post)
+
+    def _trim(self, now: datetime) -> list[PostInfo]:
+        """Posts of the longest window, oldest first; older ones leave memory."""
+        p = self.rules.detection
+        start = window_start(now, max(p.window_minutes, p.long_window_minutes))
+        while self.recent and self.recent[0].at <= start:
+            self._seen.discard(self.recent.popleft().id)
+        return [post for post in self.recent if post.at <= now]
+
+    # -- scoring -------------------------------------------------------------------------------------------
+    def candidates(self, window: list[PostInfo], now: datetime) -> list[Topic]:
+        """Bursting terms of the short and the long window, merged into topics by shared posts."""
+        p = self.rules.detection
+        if self.history.history_hours(now) < p.warmup_hours:
+            return []
+        best: dict[str, tuple[float, set[int]]] = {}
+        for minutes in sorted({p.window_minutes, p.long_window_minutes}):
+            start = window_start(now, minutes)
+            posts = [post for post in window if post.at > start]
+            for score, term, ids in self._bursts(posts, start, now):
+                if term not in best or score > best[term][0]:
+                    best[term] = (score, ids)
+        scored = [(score, term, ids) for term, (score, ids) in best.items()]
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return self._merge(scored)
+
+    def _bursts(self, posts: list[PostInfo], start: datetime, now: datetime) -> list[tuple[float, str, set[int]]]:
+        p = self.rules.detection
+        posts_of: dict[str, set[int]] = {}
+        authors_of: dict[str, set[str]] = {}
+        for post in posts:
+            for term in post.terms:
+                posts_of.setdefault(term, set()).add(post.id)
+                authors_of.setdefault(term, set()).add(post.author_key)
+        found = []
+        for term, ids in posts_of.items():
+            count = len(ids)
+            if count < p.min_count or len(authors_of[term]) < p.min_authors:
+                continue
+            exp = self.history.expectation(term, count, len(posts), start, now)
+            if exp.ratio >= p.min_ratio and exp.score >= p.min_score:
+                found.append((exp.score, term, ids))
+        return found
+
+    def _merge(self, scored: list[tuple[float, str, set[int]]]) -> list[Topic]:
+        p = self.rules.detection
+        topics: list[Topic] = []
+        for score, term, ids in scored:
+            home = next((t for t in topics if _overlap(t.posts, ids) >= p.merge_overlap), None)
+            if home is None:
+                topics.append(Topic([term], set(ids), score))
+            else:
+                home.terms.append(term)
+                home.posts |= ids
+        for topic in topics:  # a readable word leads the topic where there is one
+            topic.terms.sort(key=lambda t: is_synthetic(t))
+        return topics
+
+    # -- issues --------------------------------------------------------------------------------------------
+    def _members_of(self, session: Session, issue_id: int) -> set[int]:
+        if issue_id not in self._members:
+            self._members[issue_id] = set(session.scalars(
+                select(IssueMember.post_id).where(IssueMember.issue_id == issue_id)))
+        return self._members[issue_id]
+
+    @staticmethod
+    def _belongs(post: PostInfo, terms: list[str]) -> bool:
+        if not terms:
+            return False
+        if terms[0] in post.terms:
+            return True
+        return len(post.terms.intersection(terms)) >= 2
+
+    def _match_issue(self, session: Session, topic: Topic, issues: list[Issue]) -> Issue | None:
+        best, best_overlap = None, 0.0
+        for issue in issues:
+            terms = (issue.detail or {}).get("terms", [])
+            overlap = _overlap(topic.posts, self._members_of(session, issue.id))
+            if topic.terms[0] in terms[:3]:
+                overlap = max(overlap, 1.0)
+            if overlap > best_overlap:
+                best, best_overlap = issue, overlap
+        return best if best_overlap >= 0.3 else None
+
+    def _create_issue(self, session: Session, topic: Topic, window: list[PostInfo], now: datetime) -> Issue:
+        posts = [p for p in window if p.id in topic.posts]
+        terms = topic.terms[:8]
+        first = min(p.at for p in posts)
+        issue = Issue(signature=f"{terms[0]}|{now:%Y%m%d%H%M}"[:200], title=issue_title(terms, posts),
+                      keywords=issue_keywords(terms, {}), first_seen_at=first, last_seen_at=first,
+                      first_flagged_at=now, post_count=0, status="new", created_at=now,
+                      detail={"terms": terms, "stats": empty_stats(), "burst_score": round(topic.score, 2)})
+        session.add(issue)
+        session.flush()
+        self._members[issue.id] = set()
+        return issue
+
+    def tick(self, session: Session, now: datetime) -> TickReport:
+        """One detection round at ``now``: find bursts, create or extend issues, grade all open issues."""
+        p = self.rules.detection
+        self.history.expire(now)
+        window = self._trim(now)
+        short_start = window_start(now, p.window_minutes)
+        short = [post for post in window if post.at > short_start]
+        report = TickReport(now, window_posts=len(short))
+        topics = self.candidates(window, now)
+        report.candidates = len(topics)
+        issues = list(session.scalars(select(Issue).where(Issue.status != "closed").order_by(Issue.id)))
+        new_count = 0
+        for topic in topics:
+            issue = self._match_issue(session, topic, issues)
+            if issue is None:
+                if new_count >= p.max_new_issues_per_tick:
+                    log.warning("more than %d new topics at %s; the rest wait for the next tick",
+                                p.max_new_issues_per_tick, now)
+                    continue
+                issue = self._create_issue(session, topic, window, now)
+                issues.append(issue)
+                report.created.append(issue.id)
+                new_count += 1
+            else:
+                detail = dict(issue.detail or {})
+                terms = list(detail.get("terms", []))
+                terms += [t for t in topic.terms if t not in terms][: max(0, 8 - len(terms))]
+                detail["terms"] = terms
+                detail["burst_score"] = round(max(float(detail.get("burst_score", 0)), topic.score), 2)
+                issue.detail = detail
+                report.updated.append(issue.id)
+        events: list[LevelEvent] = []
+        for issue in issues:
+            terms = (issue.detail or {}).get("terms", [])
+            members = self._members_of(session, issue.id)
+            add_members(session, issue, (post for post in window if self._belongs(post, terms)), members)
+            in_window = sum(1 for post in short if post.id in members)
+            event = grade_issue(session, issue, in_window, self.rules, now)
+            if issue.status == "closed":
+                report.closed.append(issue.id)
+                self._members.pop(issue.id, None)
+            elif event is not None:
+                events.append(event)
+        report.alerts = len(raise_alerts(session, events, self.rules, now))
+        session.flush()
+        return report
+
+    def hydrate(self, session: Session, now: datetime) -> int:
+        """Rebuild the in-memory history from stored posts of the baseline period; returns posts read."""
+        from sentiment.detect.loading import load_post_infos
+
+        since = now - timedelta(days=self.rules.detection.baseline_days, minutes=self.rules.detection.window_minutes)
+        infos = load_post_infos(session, since, now)
+        self.observe(infos)
+        return len(infos)
+

@@ -1,0 +1,142 @@
+"""What detection counts: the signal terms of a post, and the hour-bucketed history they are compared with."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Iterable
+
+HASHTAG = re.compile(r"#([^#\s]{2,40})#")
+CLUSTER_PREFIX = "簇#"
+PLAN_PREFIX = "方案:"
+_HOUR = 3600
+
+
+def is_synthetic(term: str) -> bool:
+    """Cluster and plan terms are signals, not words a reader should see as keywords."""
+    return term.startswith(CLUSTER_PREFIX) or term.startswith(PLAN_PREFIX)
+
+
+def post_terms(keywords: Iterable[str], text: str, cluster_id: int | None = None,
+               plans: Iterable[str] = ()) -> frozenset[str]:
+    """Keywords (phrases kept whole by the analyser), hashtags, the near-duplicate cluster and plan hits."""
+    terms = {k.strip() for k in keywords if k and len(k.strip()) >= 2 and not k.strip().isdigit()}
+    terms.update(f"#{tag}#" for tag in HASHTAG.findall(text or ""))
+    if cluster_id is not None:
+        terms.add(f"{CLUSTER_PREFIX}{cluster_id}")
+    terms.update(f"{PLAN_PREFIX}{name}" for name in plans)
+    return frozenset(terms)
+
+
+@dataclass(frozen=True)
+class PostInfo:
+    """The slice of a post that detection keeps in memory."""
+
+    id: int
+    at: datetime
+    terms: frozenset[str]
+    label: str
+    engagement: int
+    platform: str
+    author_type: str
+    author_key: str
+    categories: tuple[str, ...]
+    head: str
+    keywords: tuple[str, ...] = ()
+
+
+def hour_index(moment: datetime) -> int:
+    return int(moment.timestamp()) // _HOUR
+
+
+@dataclass(frozen=True)
+class Expectation:
+    expected: float
+    ratio: float
+    score: float
+
+
+class TermHistory:
+    """Term counts per hour bucket over the baseline period, with a seasonal (hour-of-day) expectation."""
+
+    def __init__(self, baseline_days: int, seasonal_prior: float, floor_expected: float) -> None:
+        self.baseline_days = baseline_days
+        self.prior = seasonal_prior
+        self.floor = floor_expected
+        self.buckets: dict[int, Counter] = {}
+        self.totals: dict[int, int] = {}
+        self.first_at: datetime | None = None
+
+    def add(self, post: PostInfo) -> None:
+        hour = hour_index(post.at)
+        self.buckets.setdefault(hour, Counter()).update(post.terms)
+        self.totals[hour] = self.totals.get(hour, 0) + 1
+        if self.first_at is None or post.at < self.first_at:
+            self.first_at = post.at
+
+    def expire(self, now: datetime) -> None:
+        oldest = hour_index(now) - 24 * (self.baseline_days + 1)
+        for hour in [h for h in self.buckets if h < oldest]:
+            del self.buckets[hour]
+            self.totals.pop(hour, None)
+
+    def history_hours(self, now: datetime) -> float:
+        return 0.0 if self.first_at is None else (now - self.first_at).total_seconds() / _HOUR
+
+    def expectation(self, term: str, observed: int, window_total: int, window_start: datetime,
+                    now: datetime) -> Expectation:
+        """Expected window count of ``term`` given the other posts of the window.
+
+        The term's share of posts is estimated at the hours of day the window covers (weighted by overlap), on
+        past days, shrunk toward
+        its share over the whole baseline by ``seasonal_prior`` pseudo-posts, then multiplied by the window's
+        posts that do not carry the term. The floor keeps quiet nights from turning 3 posts into a burst; the
+        score's variance adds the estimate's own uncertainty so a thin history does not look like a burst.
+        """
+        end = hour_index(window_start)  # buckets strictly before the window form the baseline
+        start = end - 24 * self.baseline_days
+        n_term = n_all = 0
+        for hour in range(start, end):
+            total = self.totals.get(hour)
+            if total:
+                n_all += total
+                n_term += self.buckets[hour].get(term, 0)
+        share_all = (n_term + 0.5) / (n_all + 1.0)
+        s_term = s_all = 0.0
+        for same_hour, weight in _hour_weights(window_start, now):
+            for day in range(1, self.baseline_days + 1):
+                hour = same_hour - 24 * day
+                if hour >= end:
+                    continue
+                total = self.totals.get(hour)
+                if total:
+                    s_all += weight * total
+                    s_term += weight * self.buckets[hour].get(term, 0)
+        pseudo_count = s_term + self.prior * share_all
+        share = pseudo_count / (s_all + self.prior)
+        expected = max(self.floor, share * max(window_total - observed, 0))
+        ratio = observed / expected
+        # Anscombe's variance-stabilised Poisson deviation (honest for small counts), widened by the
+        # estimate's own noise (relative variance 1/count).
+        deviation = 2.0 * (math.sqrt(observed + 0.375) - math.sqrt(expected + 0.375))
+        score = deviation / math.sqrt(1.0 + expected / (pseudo_count + 1.0))
+        return Expectation(expected, ratio, score)
+
+
+def _hour_weights(start: datetime, end: datetime) -> list[tuple[int, float]]:
+    """The hour buckets a window covers, each weighted by the share of the window that falls in it."""
+    span = max((end - start).total_seconds(), 1.0)
+    weights = []
+    for hour in range(hour_index(start), hour_index(end) + 1):
+        lo = max(start.timestamp(), hour * _HOUR)
+        hi = min(end.timestamp(), (hour + 1) * _HOUR)
+        if hi > lo:
+            weights.append((hour, (hi - lo) / span))
+    return weights
+
+
+def window_start(now: datetime, minutes: int) -> datetime:
+    return now - timedelta(minutes=minutes)

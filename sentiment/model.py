@@ -1,0 +1,146 @@
+"""Sentiment models: the shipped linear model (production) and the SnowNLP baseline.
+
+Both give ``P(positive)``; :func:`label_for` turns it into neg/neu/pos with documented bands. The data is
+binary (positive vs negative), so "neutral" is not learned: it is the band of calibrated probabilities where
+the model is unsure (``analysis.neutral_low`` ≤ p < ``analysis.neutral_high``, default 0.35–0.65).
+
+The linear model is TF-IDF (sublinear tf, l2-normalised) over the features of :mod:`sentiment.features`, then
+logistic regression, then Platt scaling fitted on a held-out calibration split. It is stored as plain arrays
+(``sentiment/models/*.joblib``) and scored here without scikit-learn: one dict lookup per feature.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from sentiment.features import sentiment_features
+
+log = logging.getLogger(__name__)
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+DEFAULT_MODEL_FILE = MODELS_DIR / "sentiment_linear.joblib"
+FORMAT = "zhengyu-linear-sentiment/1"
+
+
+class ModelLoadError(RuntimeError):
+    """The sentiment model could not be loaded; analysis must not go on with a made-up neutral."""
+
+
+class SentimentModel(Protocol):
+    version: str
+
+    def prob_positive(self, text: str, words: list[str]) -> float:
+        """Calibrated probability that ``text`` (prepared text, and its words) is positive."""
+
+
+def label_for(p: float, neutral_low: float = 0.35, neutral_high: float = 0.65) -> str:
+    if p < neutral_low:
+        return "neg"
+    if p >= neutral_high:
+        return "pos"
+    return "neu"
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+class LinearSentimentModel:
+    """Scores texts with the exported TF-IDF + logistic-regression weights."""
+
+    def __init__(self, vocab: Sequence[str], idf: Sequence[float], coef: Sequence[float], intercept: float,
+                 calibration: tuple[float, float], version: str, meta: dict | None = None) -> None:
+        if not (len(vocab) == len(idf) == len(coef)):
+            raise ModelLoadError("模型文件损坏：词表与权重长度不一致")
+        self.version = version
+        self.meta = meta or {}
+        self._index = {f: i for i, f in enumerate(vocab)}
+        self._idf = [float(x) for x in idf]
+        self._w = [float(c) * float(i) for c, i in zip(coef, idf)]
+        self._intercept = float(intercept)
+        self._a, self._b = (float(calibration[0]), float(calibration[1]))
+
+    @classmethod
+    def load(cls, path: Path | str = DEFAULT_MODEL_FILE) -> LinearSentimentModel:
+        import joblib
+
+        path = Path(path)
+        try:
+            data = joblib.load(path)
+        except FileNotFoundError as exc:
+            raise ModelLoadError(f"情感模型文件不存在：{path}（可用 python -m sentiment.train 重新训练）") from exc
+        except Exception as exc:  # joblib/pickle raise many types for a corrupt file
+            raise ModelLoadError(f"情感模型文件无法读取：{path}（{exc}）") from exc
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ModelLoadError(f"情感模型文件格式不对：{path}（需要 {FORMAT}）")
+        try:
+            return cls(data["vocab"].split("\n"), data["idf"], data["coef"], data["intercept"],
+                       tuple(data["calibration"]), data["version"], data.get("meta"))
+        except KeyError as exc:
+            raise ModelLoadError(f"情感模型文件缺少字段 {exc}：{path}") from exc
+
+    def decision(self, features: list[str]) -> float:
+        index, idf, w = self._index, self._idf, self._w
+        sq = 0.0
+        dot = 0.0
+        for feat, count in Counter(features).items():
+            i = index.get(feat)
+            if i is None:
+                continue
+            tf = 1.0 + math.log(count) if count > 1 else 1.0
+            v = tf * idf[i]
+            sq += v * v
+            dot += tf * w[i]
+        if sq == 0.0:
+            return self._intercept
+        return dot / math.sqrt(sq) + self._intercept
+
+    def prob_positive(self, text: str, words: list[str]) -> float:
+        if not text:
+            return 0.5
+        z = self.decision(sentiment_features(text, words))
+        return _sigmoid(self._a * z + self._b)
+
+
+class SnowNLPModel:
+    """The named baseline: SnowNLP's bundled model (trained on product reviews)."""
+
+    def __init__(self) -> None:
+        try:
+            from snownlp import SnowNLP
+        except ImportError as exc:  # pragma: no cover - snownlp is a declared dependency
+            raise ModelLoadError("未安装 snownlp，无法使用基线模型") from exc
+        import snownlp
+
+        self._cls = SnowNLP
+        self.version = f"snownlp-{getattr(snownlp, '__version__', '0.12.3')}"
+
+    def prob_positive(self, text: str, words: list[str]) -> float:
+        # SnowNLP("") raises ZeroDivisionError, so do texts that leave no words after its own filtering.
+        if not text or not text.strip():
+            return 0.5
+        try:
+            return float(self._cls(text).sentiments)
+        except ZeroDivisionError:
+            return 0.5
+
+
+def load_model(kind: str, path: Path | str | None = None) -> SentimentModel:
+    """``trained`` → the shipped linear model (raises :class:`ModelLoadError` if it cannot load);
+    ``snownlp`` → the baseline."""
+    if kind == "trained":
+        return LinearSentimentModel.load(path or DEFAULT_MODEL_FILE)
+    if kind == "snownlp":
+        return SnowNLPModel()
+    raise ModelLoadError(f"未知的情感模型：{kind}（可选 trained、snownlp）")
+
+
+ScoreFn = Callable[[str, list[str]], float]

@@ -1,0 +1,65 @@
+"""The overview page (总览) rendered by Streamlit's own test harness on a real store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import dashboard
+
+APP = Path(dashboard.__file__).resolve().parent / "app.py"
+
+
+@pytest.fixture
+def run_app(monkeypatch, tmp_path):
+    def run(db_url: str, **widgets) -> AppTest:
+        monkeypatch.setenv("ZHENGYU_CONFIG_DIR", str(tmp_path / "config"))
+        monkeypatch.setenv("ZHENGYU_DATABASE__URL", db_url)
+        app = AppTest.from_file(str(APP), default_timeout=60)
+        app.run()
+        for key, value in widgets.items():
+            app.sidebar.multiselect(key=key).set_value(value) if isinstance(value, list) \
+                else app.sidebar.selectbox(key=key).set_value(value)
+        if widgets:
+            app.run()
+        assert not app.exception, app.exception
+        return app
+
+    return run
+
+
+def _metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def test_overview_shows_counts_sentiment_and_latest_posts(run_app, db_url, seeded):
+    app = run_app(db_url)
+    assert app.title[0].value == "舆情总览"
+    assert _metrics(app) == {"帖子": "3", "评论": "4", "已分析": "5", "负面占比": "40.0%"}
+    assert [s.value for s in app.subheader] == ["发布量走势", "情感分布", "最新帖子与评论"]
+    latest = app.dataframe[0].value
+    assert len(latest) == 7 and latest.iloc[0]["情感"] == "中性" and latest.iloc[0]["平台"] == "贴吧"
+    assert set(latest["情感"]) == {"负面", "中性", "正面", "待分析"}
+    assert "最近 7 天" in app.caption[0].value
+    assert not app.info  # data present: no empty state
+
+
+def test_sidebar_filters_narrow_the_overview(run_app, db_url, seeded):
+    app = run_app(db_url, filter_platforms=["tieba"])
+    assert _metrics(app)["帖子"] == "1" and _metrics(app)["评论"] == "1"
+    assert "贴吧" in app.caption[0].value
+    app = run_app(db_url, filter_window="全部")
+    assert _metrics(app)["帖子"] == "4"
+
+
+def test_empty_store_shows_a_friendly_chinese_message(run_app, db_url, engine):
+    app = run_app(db_url)
+    assert "暂无数据" in app.info[0].value
+    assert not app.metric and not app.dataframe
+
+
+def test_unmigrated_database_is_reported_not_raised(run_app, tmp_path):
+    app = run_app(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert "无法读取数据库" in app.error[0].value and "zhengyu db upgrade" in app.error[0].value
