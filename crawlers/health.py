@@ -68,14 +68,22 @@ def load_state(factory, source_id: int, source: SourceConfig) -> CrawlState:
                 .outerjoin(child, child.root_id == root.id)
                 .where(root.source_id == source_id, root.kind.in_(ROOT_KINDS))
                 .group_by(root.external_id, root.url))
+        status_stmt = select(root.external_id, root.url, root.extra).where(
+            root.source_id == source_id, root.kind == "message")
         if high_water is not None:
             stmt = stmt.where(root.published_at >= high_water - timedelta(hours=source.revisit_hours))
+            status_stmt = status_stmt.where(root.published_at >= high_water - timedelta(hours=source.revisit_hours))
         children, known_urls = {}, {}
         for ext, url, count in session.execute(stmt):
             children[ext] = count
             if url:
                 known_urls[url] = count
-    return CrawlState(high_water=high_water, children=children, known_urls=known_urls)
+        statuses = {}
+        for ext, url, extra in session.execute(status_stmt):
+            status = (extra or {}).get("status")
+            if status:
+                statuses[ext] = statuses[url or ext] = status
+    return CrawlState(high_water=high_water, children=children, known_urls=known_urls, statuses=statuses)
 
 
 def finish_run(factory, source_id: int, run_id: int, *, ok: bool, error: str | None, items_new: int,

@@ -58,6 +58,7 @@ def scrapy_settings(settings, clock, engine=None) -> dict[str, Any]:
             "SCHEDULER_PERSIST": True,  # a process finishing first must not wipe the queue its peers still use
             "REDIS_URL": crawl.redis_url,
             "SCHEDULER_IDLE_BEFORE_CLOSE": 1,
+            "EXTENSIONS": {"crawlers.distributed.SharedQueueKeepAlive": 500},
         })
     return values
 
@@ -65,6 +66,9 @@ def scrapy_settings(settings, clock, engine=None) -> dict[str, Any]:
 def source_settings(source: SourceConfig, state_key: str, distributed: bool) -> dict[str, Any]:
     profile = source.throttle_profile
     values: dict[str, Any] = {
+        # One crawler per source: its global limit is the per-domain one. This also stops the engine from
+        # pulling dozens of requests off a shared scrapy-redis queue into a local delay queue.
+        "CONCURRENT_REQUESTS": profile.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": profile.concurrency,
         "DOWNLOAD_DELAY": profile.delay_s,
         "AUTOTHROTTLE_ENABLED": profile.autothrottle,

@@ -11,6 +11,7 @@ negators cancel out: 不是不好 gives the plain feature ``好``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 CHAR_NGRAMS = (1, 2, 3)
@@ -26,6 +27,9 @@ _NOT_NEGATING = frozenset(
     "不错 不必 不用说 不要紧 不怕 不外乎 不至于 没事 没关系 无论 无疑 无限 无比 无数 无所谓 未来 未必 未尝 无非 "
     "不知不觉 不约而同 无微不至 不辞辛劳 不忘初心 不负 不辱使命 无私 无畏 无悔 无愧".split()
 )
+# "不是不好", "没有不满意的": two negators in a row cancel out; for the character n-grams both are dropped, otherwise
+# the n-grams 不好 / 不满 would outvote the meaning. 不得不 (have to) and 不仅/不但/不过… are not negations.
+_DOUBLE_NEGATION_RE = re.compile(r"(?:不是|并非|并不是|并没有|没有|不会|不能|绝非|无)不(?!得不|仅|但|过|断|管|论|少|同|久|如|然|禁)")
 _PUNCT = frozenset("，。！？；：、,.!?;:…~～\n()（）【】[]「」『』\"'“”‘’")
 
 
@@ -74,9 +78,11 @@ def char_ngrams(text: str) -> list[str]:
 
 
 def sentiment_features(text: str, words: list[str]) -> list[str]:
-    """All features of one text: char n-grams and ``w:``-prefixed negation-marked words."""
-    feats = char_ngrams(text)
-    feats += ["w:" + w for w in negation_marked(words) if not w.isspace()]
+    """All features of one text: char n-grams, negation-marked words (``w:``) and word bigrams (``b:``)."""
+    feats = char_ngrams(_DOUBLE_NEGATION_RE.sub("", text) if "不" in text else text)
+    marked = [w for w in negation_marked(words) if not w.isspace()]
+    feats += ["w:" + w for w in marked]
+    feats += [f"b:{a}_{b}" for a, b in zip(marked, marked[1:])]
     return feats
 
 

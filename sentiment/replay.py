@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from sentiment.worker import analyze_all_pending
 from storage.engine import session_scope
 from storage.models import Post
 from storage.models.collection import AUTHOR_TYPES
@@ -204,7 +205,8 @@ def _ticks(start: datetime, end: datetime, step: timedelta) -> Iterator[datetime
 def replay(posts: list[StreamPost], session_factory: sessionmaker, pipeline, clock, *,
            tick_minutes: int = 10, speed: float | None = None, hash_author=None, normalize=None,
            summary: ReplaySummary | None = None, sleep: Callable[[float], None] = time.sleep,
-           on_tick: Callable[[Any], None] | None = None) -> ReplaySummary:
+           monotonic: Callable[[], float] = time.monotonic, on_tick: Callable[[Any], None] | None = None
+           ) -> ReplaySummary:
     """Feed the stream through ``pipeline`` (a DetectionPipeline) in stream time, ticking every ``tick_minutes``.
 
     ``clock`` is a FrozenClock moved to each tick; it is the only time the pipeline sees. Ticks continue one
@@ -213,7 +215,7 @@ def replay(posts: list[StreamPost], session_factory: sessionmaker, pipeline, clo
     summary = summary or ReplaySummary()
     hash_author = hash_author or author_hasher(b"replay")
     normalize = normalize or default_normalizer()
-    started = time.monotonic()
+    started = monotonic()
     if not posts:
         return summary
     step = timedelta(minutes=tick_minutes)
@@ -232,9 +234,16 @@ def replay(posts: list[StreamPost], session_factory: sessionmaker, pipeline, clo
         now = clock.now()
         with session_scope(session_factory) as session:
             rows = store_posts(session, batch, now, hash_author, normalize)
-            summary.stored += len(rows)
-            summary.skipped_existing += len(batch) - len(rows)
-            pipeline.process(session, rows, now)
+            new_ids = [row.id for row in rows]
+        summary.stored += len(new_ids)
+        summary.skipped_existing += len(batch) - len(new_ids)
+        if new_ids:  # the analysis worker, exactly as `zhengyu analyze` runs it
+            analyze_all_pending(session_factory, pipeline.analyzer, now=clock.now)
+        with session_scope(session_factory) as session:
+            fresh = []
+            for start_at in range(0, len(new_ids), 500):
+                fresh += session.scalars(select(Post).where(Post.id.in_(new_ids[start_at:start_at + 500]))).all()
+            pipeline.process(session, fresh, now)
             report = pipeline.tick(session, now)
         summary.ticks += 1
         summary.issues_created += len(report.created)
@@ -243,8 +252,8 @@ def replay(posts: list[StreamPost], session_factory: sessionmaker, pipeline, clo
             on_tick(report)
         if speed:
             due = started + (moment - start).total_seconds() / speed
-            delay = due - time.monotonic()
+            delay = due - monotonic()
             if delay > 0:
                 sleep(delay)
-    summary.wall_seconds = time.monotonic() - started
+    summary.wall_seconds = monotonic() - started
     return summary

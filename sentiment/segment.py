@@ -153,13 +153,12 @@ class Segmenter:
 
     def jieba_tokenizer(self):
         """A ``jieba.Tokenizer`` with the same user dictionary (for ``jieba.analyse``'s TextRank)."""
-        if self.backend == "jieba":
-            return self._impl
         import jieba
 
         tokenizer = jieba.Tokenizer()
         tokenizer.tmp_dir = tempfile.gettempdir()
         tokenizer.initialize()
         for t in self.terms:
-            tokenizer.add_word(t.word, t.freq, t.tag)
+            # untagged terms would be POS "x" (punctuation-like) for TextRank's filter; they are proper nouns
+            tokenizer.add_word(t.word, t.freq, t.tag or "nz")
         return tokenizer

@@ -21,6 +21,7 @@ import numpy as np
 
 from sentiment.datasets import CORPORA, Example, load_corpus
 from sentiment.features import make_feature_function
+from sentiment.keywords import SHIPPED_IDF_FILE, IdfTable
 from sentiment.model import DEFAULT_MODEL_FILE, FORMAT
 from sentiment.segment import Lexicon, Segmenter
 
@@ -86,11 +87,20 @@ def fit(corpora: dict[str, list[Example]], segmenter: Segmenter, params: dict | 
     return model
 
 
+def learn_idf(corpora: dict[str, list[Example]], segmenter: Segmenter) -> IdfTable:
+    """The shipped fallback IDF: document frequencies over every text of the corpora (labels unused)."""
+    docs = (segmenter.cut(ex.text) for c in CORPORA for ex in corpora[c.name])
+    table = IdfTable.learn(docs, source="shipped: ../shared/data/sentiment corpora")
+    table.meta = {"corpora": [c.name for c in CORPORA]}
+    return table
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="the shared data folder")
     parser.add_argument("--lexicon-dir", type=Path, default=Path("config/lexicons"))
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_FILE)
+    parser.add_argument("--idf-out", type=Path, default=SHIPPED_IDF_FILE)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     import joblib
@@ -103,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     joblib.dump(model, args.out, compress=("xz", 6))
     size_mb = args.out.stat().st_size / 1e6
     log.info("wrote %s (%s, %.1f MB) in %.0fs", args.out, model["version"], size_mb, time.perf_counter() - started)
+    learn_idf(corpora, segmenter).save(args.idf_out)
+    log.info("wrote %s", args.idf_out)
     if not math.isfinite(model["intercept"]):
         raise SystemExit("training diverged")
     return 0

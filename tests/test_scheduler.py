@@ -152,3 +152,23 @@ def test_crawl_job_collects_from_the_sample_site(tmp_path, db_url, engine, sched
         source = session.query(Source).filter_by(name="demo_weibo").one()
     assert "post" in kinds and kinds & {"comment", "reply"}
     assert source.last_ok_at is not None and source.consecutive_failures == 0
+
+
+def test_analyze_job_scores_every_pending_post(tmp_path, db_url, session_factory, scheduler_settings):
+    from datetime import datetime, timezone
+
+    from sqlalchemy import func, select
+
+    from storage.models import Analysis, Post
+    from tests.dashboard.seed import seed_store
+
+    seed_store(session_factory, datetime.now(timezone.utc))
+    with session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(Analysis)) == 5
+    sched.configure_jobs(scheduler_settings(), tmp_path / "config")
+    sched.analyze_job()
+    with session_factory() as session:
+        posts = session.scalar(select(func.count()).select_from(Post))
+        analyses = session.scalars(select(Analysis).where(Analysis.model_version != "test")).all()
+    assert posts == 8 and len(analyses) == 3
+    assert {a.label for a in analyses} <= {"neg", "neu", "pos"} and all(0 <= a.score <= 1 for a in analyses)

@@ -30,6 +30,7 @@ from zhengyu.processes import (
     child_environment,
     cli_command,
     dashboard_url,
+    log_tail,
     pick_free_port,
     port_answers,
     resolve_dashboard_port,
@@ -112,10 +113,7 @@ class DemoRunner:
         if code is None or code == 0:
             return code == 0
         log_path = self.log_dir / f"{name}.log"
-        tail = ""
-        if log_path.exists():
-            lines = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
-            tail = lines[-1] if lines else ""
+        tail = log_tail(log_path, 1)
         log.warning("第 %d 轮的 %s 步骤失败（退出码 %s）：%s；完整日志见 %s", self.rounds, name, code, tail, log_path)
         return False
 

@@ -147,6 +147,18 @@ def port_answers(host: str, port: int) -> bool:
         return sock.connect_ex((display_host(host), port)) == 0
 
 
+def log_tail(path: Path, lines: int = 5) -> str:
+    """The last lines of a (possibly large, still growing) log file; empty when there is none."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, handle.tell() - 8192))
+            text = handle.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
 @dataclass
 class Child:
     """One started child process and where its output goes."""
@@ -164,13 +176,7 @@ class Child:
         return self.process.poll() is None
 
     def log_tail(self, lines: int = 5) -> str:
-        if self.log_path is None or not self.log_path.exists():
-            return ""
-        with self.log_path.open("rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            handle.seek(max(0, handle.tell() - 8192))
-            text = handle.read().decode("utf-8", errors="replace")
-        return "\n".join(text.strip().splitlines()[-lines:])
+        return log_tail(self.log_path, lines) if self.log_path is not None else ""
 
     def signal_group(self, signum: int) -> None:
         try:

@@ -121,10 +121,10 @@ def crawl_source_job(source_name: str) -> None:
 @job_boundary
 def analyze_job() -> None:
     """Score every post that has no analysis yet."""
-    from sentiment.worker import analyze_pending
+    from sentiment.worker import analyze_all_pending
 
     runtime = _current_runtime()
-    done = analyze_pending(runtime.session_factory, runtime.analyzer(), runtime.settings.analysis.batch_size)
+    done = analyze_all_pending(runtime.session_factory, runtime.analyzer(), runtime.settings.analysis.batch_size)
     log.info("analysed %s posts", done)
 
 

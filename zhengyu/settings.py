@@ -65,6 +65,25 @@ class AnalysisSettings(BaseModel):
         Path("config/warning_rules.yaml"), description="Versioned warning-level rule table."
     )
     plans_dir: Path = Field(Path("config/plans"), description="Monitoring plans (keyword rules), one YAML per plan.")
+    categories_file: Path = Field(
+        Path("config/categories.yaml"), description="政法 category taxonomy: keyword rules per category."
+    )
+    model_file: Path | None = Field(
+        None, description="Trained sentiment model file (default: the model shipped in sentiment/models/)."
+    )
+    neutral_low: float = Field(
+        0.35, ge=0, le=1, description="Calibrated P(positive) below this is labelled neg (负面)."
+    )
+    neutral_high: float = Field(
+        0.65, ge=0, le=1, description="Calibrated P(positive) at or above this is pos (正面); between the two: neu."
+    )
+    keyword_method: Literal["tfidf", "textrank"] = Field(
+        "tfidf", description="Keyword extraction: TF-IDF (fast) or TextRank (jieba.analyse, much slower)."
+    )
+    idf_min_store_docs: int = Field(
+        1000, ge=1, description="Use the IDF learnt from the store only once it covers this many posts."
+    )
+    poll_interval_s: float = Field(5.0, gt=0, description="Seconds `zhengyu analyze` waits when nothing is pending.")
 
 
 class DashboardSettings(BaseModel):

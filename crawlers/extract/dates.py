@@ -104,7 +104,7 @@ def parse_stamp(text: str) -> Stamp | None:
     if value is not None:
         if value.tzinfo is not None:
             value = value.astimezone(CHINA_TZ)
-        has_clock = bool(re.search(r"\d[T ]\d{1,2}:\d{2}", iso))
+        has_clock = bool(re.search(r"\d{1,2}:\d{2}", iso))
         return _stamp(value.year, value.month, value.day, value.hour if has_clock else None,
                       value.minute if has_clock else None)
     if re.fullmatch(r"\d{10}(\d{3})?", text):

@@ -64,7 +64,7 @@ class PostWriter:
         rows = {}
         for chunk in _chunks(sorted(keys)):
             stmt = select(Post.id, Post.external_id, Post.content_hash, Post.likes, Post.reposts,
-                          Post.comments_count, Post.deleted).where(Post.platform == platform,
+                          Post.comments_count, Post.deleted, Post.extra).where(Post.platform == platform,
                                                                    Post.external_id.in_(chunk))
             for row in session.execute(stmt):
                 rows[row.external_id] = row
@@ -123,6 +123,9 @@ class PostWriter:
                     change[field] = value
             if row.deleted:
                 change["deleted"] = False
+            stored_extra = row.extra or {}
+            if any(stored_extra.get(k) != v for k, v in item.extra.items()):
+                change["extra"] = {**stored_extra, **item.extra}  # e.g. a message's handling status
             if change:
                 change.update(id=row.id, updated_at=now)
                 changes.append(change)

@@ -9,6 +9,7 @@ import threading
 from datetime import datetime, timezone
 
 from crawlers.sample_site import DEFAULT_SEED, start_sample_site
+from zhengyu.clock import FrozenClock
 
 log = logging.getLogger("crawlers.sample_site")
 
@@ -27,11 +28,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--start", type=_parse_start, default=None,
                         help="ISO 8601 start of the stream (default: now); naive times are UTC.")
     parser.add_argument("--backlog-posts", type=int, default=40)
+    parser.add_argument("--frozen-at", type=_parse_start, default=None,
+                        help="Freeze the site's clock at this ISO 8601 time (reproducible benchmarks).")
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    clock = FrozenClock(args.frozen_at) if args.frozen_at else None
     handle = start_sample_site(port=args.port, seed=args.seed, posts_per_minute=args.posts_per_minute,
-                               start=args.start, host=args.host, backlog_posts=args.backlog_posts)
+                               start=args.start, host=args.host, backlog_posts=args.backlog_posts, clock=clock)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

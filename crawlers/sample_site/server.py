@@ -46,6 +46,7 @@ class SampleSiteApp:
         self.flaky = flaky
         self.base_url = ""  # set once the server is bound; feeds need absolute links
         self.requests: deque[str] = deque(maxlen=200_000)
+        self.user_agents: set[str] = set()
         self._seen_flaky: set[str] = set()
         self._lock = threading.Lock()
         self.routes: dict[str, Callable[[SampleStream, str, datetime], object]] = dict(weibo.ROUTES)
@@ -68,8 +69,10 @@ class SampleSiteApp:
             self._seen_flaky.add(path_qs)
             return True
 
-    def handle(self, raw_path: str) -> Response:
+    def handle(self, raw_path: str, user_agent: str | None = None) -> Response:
         self.requests.append(raw_path)
+        if user_agent:
+            self.user_agents.add(user_agent)
         parts = urlsplit(raw_path)
         path, query = parts.path, parts.query
         if path == "/robots.txt":
@@ -96,7 +99,7 @@ def make_handler(app: SampleSiteApp) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:  # noqa: N802 (stdlib name)
             try:
-                response = app.handle(self.path)
+                response = app.handle(self.path, self.headers.get("User-Agent"))
             except Exception:  # a bug in a renderer must not kill the server thread
                 log.exception("sample site failed on %s", self.path)
                 response = Response(500, b"Internal Server Error", "text/plain")

@@ -26,6 +26,7 @@ class CrawlState:
     high_water: datetime | None = None
     children: dict[str, int] = field(default_factory=dict)
     known_urls: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, str] = field(default_factory=dict)  # message-board handling status, by id and URL
 
 
 class SourceSpider(scrapy.Spider):

@@ -84,10 +84,10 @@ class BoardSpider(SourceSpider):
             status = text_of(row.css(self.sel.row_status))
             answered = status in self.options.answered_status
             known = self.state.children.get(ext) if ext else self.state.known_urls.get(url)
-            if known is not None and (known > 0 or not answered):
-                # Stored with its reply, or still unanswered and already stored: only the latter can change.
-                if known > 0:
-                    continue
+            if known:
+                continue  # stored together with its official reply: nothing left to change
+            if known is not None and not answered and status == self.state.statuses.get(ext or url):
+                continue  # stored, still waiting, same status as last time
             pending = True
             yield scrapy.Request(url, callback=self.parse_message, cb_kwargs={"ext": ext})
         nxt = sel.css(self.sel.next_page).get()

@@ -34,9 +34,8 @@ def refetch(response) -> scrapy.Request | None:
     tries = response.meta.get("zhengyu_refetch", 0)
     if tries >= MAX_REFETCH:
         return None
-    request = response.request.replace(dont_filter=True)
-    request.meta["zhengyu_refetch"] = tries + 1
-    return request
+    keep = {k: v for k, v in response.request.meta.items() if k == "handle_httpstatus_list"}
+    return response.request.replace(dont_filter=True, meta={**keep, "zhengyu_refetch": tries + 1})
 
 
 def text_of(sel) -> str:

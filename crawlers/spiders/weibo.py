@@ -220,8 +220,16 @@ class WeiboSpider(SourceSpider):
         )
 
 
+_SHOWN_COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(万|亿)?\+?\s*$")
+
+
 def _int(value) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
+    """A count as shown: 42, "42", "3.5万", "100万+" (the platform rounds big numbers)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    m = _SHOWN_COUNT.match(str(value or ""))
+    if not m:
         return 0
+    return int(float(m.group(1)) * {"万": 10_000, "亿": 100_000_000}.get(m.group(2), 1))

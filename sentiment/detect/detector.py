@@ -8,7 +8,7 @@ from the store so a fresh process sees what an old one saw. Time comes only from
 from __future__ import annotations
 
 import logging
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Iterable
@@ -81,18 +81,35 @@ class Detector:
         p = self.rules.detection
         if self.history.history_hours(now) < p.warmup_hours:
             return []
-        best: dict[str, tuple[float, set[int]]] = {}
+        best: dict[str, tuple[float, float, set[int]]] = {}
         for minutes in sorted({p.window_minutes, p.long_window_minutes}):
             start = window_start(now, minutes)
             posts = [post for post in window if post.at > start]
-            for score, term, ids in self._bursts(posts, start, now):
+            for score, share, term, ids in self._bursts(posts, start, now):
                 if term not in best or score > best[term][0]:
-                    best[term] = (score, ids)
-        scored = [(score, term, ids) for term, (score, ids) in best.items()]
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        return self._merge(scored)
+                    best[term] = (score, share, ids)
+        scored = [(score, share, term, ids) for term, (score, share, ids) in best.items()]
+        scored.sort(key=lambda item: (-item[0], item[2]))
+        topics = self._merge(scored)
+        self._describe(topics, window, now)
+        return topics
 
-    def _bursts(self, posts: list[PostInfo], start: datetime, now: datetime) -> list[tuple[float, str, set[int]]]:
+    def _describe(self, topics: list[Topic], window: list[PostInfo], now: datetime) -> None:
+        """Add the words most of a topic's posts share, and let the most specific readable one lead.
+
+        A generic word (食堂) can cross the threshold before the specific ones (实验中学食堂变质) because it also
+        collects background posts; ordering by baseline share keeps the specific word as the issue's anchor.
+        """
+        by_id = {post.id: post for post in window}
+        start = window_start(now, max(self.rules.detection.window_minutes, self.rules.detection.long_window_minutes))
+        for topic in topics:
+            cover = Counter(term for i in topic.posts if i in by_id for term in by_id[i].terms)
+            topic.terms += [t for t, n in cover.most_common() if n >= 0.5 * len(topic.posts) and t not in topic.terms]
+            shares = {t: self.history.share(t, start) for t in topic.terms}
+            topic.terms.sort(key=lambda t: (is_synthetic(t), shares[t], t))
+
+    def _bursts(self, posts: list[PostInfo], start: datetime, now: datetime
+                ) -> list[tuple[float, float, str, set[int]]]:
         p = self.rules.detection
         posts_of: dict[str, set[int]] = {}
         authors_of: dict[str, set[str]] = {}
@@ -107,21 +124,20 @@ class Detector:
                 continue
             exp = self.history.expectation(term, count, len(posts), start, now)
             if exp.ratio >= p.min_ratio and exp.score >= p.min_score:
-                found.append((exp.score, term, ids))
+                found.append((exp.score, exp.share, term, ids))
         return found
 
-    def _merge(self, scored: list[tuple[float, str, set[int]]]) -> list[Topic]:
+    def _merge(self, scored: list[tuple[float, float, str, set[int]]]) -> list[Topic]:
+        """Group bursting terms that share posts."""
         p = self.rules.detection
         topics: list[Topic] = []
-        for score, term, ids in scored:
+        for score, _share, term, ids in scored:
             home = next((t for t in topics if _overlap(t.posts, ids) >= p.merge_overlap), None)
             if home is None:
                 topics.append(Topic([term], set(ids), score))
             else:
                 home.terms.append(term)
                 home.posts |= ids
-        for topic in topics:  # a readable word leads the topic where there is one
-            topic.terms.sort(key=lambda t: is_synthetic(t))
         return topics
 
     # -- issues --------------------------------------------------------------------------------------------
@@ -133,11 +149,12 @@ class Detector:
 
     @staticmethod
     def _belongs(post: PostInfo, terms: list[str]) -> bool:
+        """A post joins an issue when it carries the anchor (most specific) term, or two of the top three."""
         if not terms:
             return False
         if terms[0] in post.terms:
             return True
-        return len(post.terms.intersection(terms)) >= 2
+        return len(post.terms.intersection(terms[:3])) >= 2
 
     def _match_issue(self, session: Session, topic: Topic, issues: list[Issue]) -> Issue | None:
         best, best_overlap = None, 0.0

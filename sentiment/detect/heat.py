@@ -19,6 +19,7 @@ class IssueFigures:
     official_involved: bool  # an official or media account took part
     category: str | None
     burst_score: float
+    quiet_hours: float = 0.0  # since the newest member
 
     def as_dict(self) -> dict:
         return {
@@ -49,8 +50,9 @@ def heat_components(figures: IssueFigures, params: HeatParams) -> dict[str, floa
 
 
 def heat(figures: IssueFigures, params: HeatParams, category_weights: dict[str, float]) -> float:
-    """heat = 100 × min(1, category_weight × Σ weight_i × component_i), rounded to 0.1."""
+    """heat = 100 × min(1, category_weight × Σ weight_i × component_i) × ½^(quiet_hours / half-life), to 0.1."""
     components = heat_components(figures, params)
     raw = sum(params.weights.get(name, 0.0) * value for name, value in components.items())
     weight = category_weights.get(figures.category or "", 1.0)
-    return round(100.0 * min(1.0, weight * raw), 1)
+    recency = 0.5 ** (max(0.0, figures.quiet_hours) / params.quiet_half_life_hours)
+    return round(100.0 * min(1.0, weight * raw) * recency, 1)

@@ -71,7 +71,7 @@ def add_members(session: Session, issue: Issue, posts: Iterable[PostInfo], known
     return added
 
 
-def figures_of(issue: Issue, window_count: int, window_hours: float) -> IssueFigures:
+def figures_of(issue: Issue, window_count: int, window_hours: float, now: datetime | None = None) -> IssueFigures:
     detail = issue.detail or {}
     stats = {**empty_stats(), **detail.get("stats", {})}
     return IssueFigures(
@@ -79,6 +79,7 @@ def figures_of(issue: Issue, window_count: int, window_hours: float) -> IssueFig
         engagement=int(stats["engagement"]), negative_share=float(issue.negative_share or 0.0),
         source_count=len(stats["platforms"]), official_involved=bool(stats["official"]), category=issue.category,
         burst_score=float(detail.get("burst_score", 0.0)),
+        quiet_hours=max(0.0, (now - issue.last_seen_at).total_seconds() / 3600) if now else 0.0,
     )
 
 
@@ -99,7 +100,7 @@ def grade_issue(session: Session, issue: Issue, window_count: int, rules: Warnin
     """Recompute heat and level; store the change with its reason; close or cool a quiet issue."""
     params = rules.detection
     window_hours = params.window_minutes / 60
-    figures = figures_of(issue, window_count, window_hours)
+    figures = figures_of(issue, window_count, window_hours, now)
     issue.heat = heat(figures, rules.heat, rules.category_weights)
     quiet = now - issue.last_seen_at
     detail = dict(issue.detail or {})

@@ -9,8 +9,9 @@ from typing import Iterable, Sequence
 from sentiment.detect.signals import PostInfo, is_synthetic
 
 _BRACKET = re.compile(r"【([^【】]{4,60})】")
-_NOISE = re.compile(r"https?://\S+|@[\w\-]{1,30}|\[[^\[\]]{1,8}\]|#|\s+")
+_NOISE = re.compile(r"\{%[^{}]{0,60}%\}|https?://\S+|@[\w\-]{1,30}|\[[^\[\]]{1,8}\]|#|\s+")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_REPOST = re.compile(r"^(?:转发(?:微博)?|转|repost|RT)\s*[:：]?\s*|//@.*$", re.IGNORECASE)
 MAX_TITLE = 30
 
 
@@ -24,7 +25,7 @@ def headline(text: str) -> str:
     bracket = _BRACKET.search(text or "")
     if bracket:
         return _trim(_NOISE.sub("", bracket.group(1)))
-    clean = _NOISE.sub("", text or "")
+    clean = _NOISE.sub("", _REPOST.sub("", (text or "").strip()))
     first = _SENTENCE_END.split(clean, 1)[0]
     return _trim(first or clean)
 
@@ -37,7 +38,8 @@ def issue_title(terms: Sequence[str], posts: Iterable[PostInfo]) -> str:
     wanted = set(terms)
     best, best_key = None, None
     for post in posts:
-        key = (-len(wanted & post.terms), -min(len(post.head), 80), post.at, post.id)
+        repost = bool(_REPOST.match(post.head or ""))
+        key = (-len(wanted & post.terms), repost, -min(len(post.head), 80), post.at, post.id)
         if best_key is None or key < best_key:
             best, best_key = post, key
     if best is not None:

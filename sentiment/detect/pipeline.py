@@ -39,7 +39,10 @@ def default_analyzer(settings) -> TextAnalyzer:
 
 
 def analysis_text(post: Post) -> str:
-    return f"{post.title}。{post.text}" if post.title else (post.text or "")
+    """The text the analysis worker analyses for a post (the same function, so replay matches production)."""
+    from sentiment.worker import post_text
+
+    return post_text(post.title, post.text)
 
 
 class DetectionPipeline:

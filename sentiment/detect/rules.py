@@ -67,7 +67,7 @@ class DetectionParams:
     long_window_minutes: int = 360
     baseline_days: int = 7
     warmup_hours: float = 24
-    seasonal_prior: float = 30
+    seasonal_prior: float = 5
     floor_expected: float = 2.0
     min_count: int = 8
     min_authors: int = 4
@@ -89,6 +89,7 @@ class HeatParams:
     velocity_saturation: float = 200
     engagement_saturation: float = 100000
     spread_saturation: float = 5
+    quiet_half_life_hours: float = 6
 
 
 @dataclass(frozen=True)

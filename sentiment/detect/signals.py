@@ -57,6 +57,7 @@ class Expectation:
     expected: float
     ratio: float
     score: float
+    share: float = 0.0  # the term's share of baseline posts: low means specific
 
 
 class TermHistory:
@@ -86,25 +87,29 @@ class TermHistory:
     def history_hours(self, now: datetime) -> float:
         return 0.0 if self.first_at is None else (now - self.first_at).total_seconds() / _HOUR
 
+    def share(self, term: str, before: datetime) -> float:
+        """The term's smoothed share of baseline posts before ``before`` (low means specific)."""
+        end = hour_index(before)
+        n_term = n_all = 0
+        for hour in range(end - 24 * self.baseline_days, end):
+            total = self.totals.get(hour)
+            if total:
+                n_all += total
+                n_term += self.buckets[hour].get(term, 0)
+        return (n_term + 0.5) / (n_all + 1.0)
+
     def expectation(self, term: str, observed: int, window_total: int, window_start: datetime,
                     now: datetime) -> Expectation:
         """Expected window count of ``term`` given the other posts of the window.
 
         The term's share of posts is estimated at the hours of day the window covers (weighted by overlap), on
         past days, shrunk toward
-        its share over the whole baseline by ``seasonal_prior`` pseudo-posts, then multiplied by the window's
-        posts that do not carry the term. The floor keeps quiet nights from turning 3 posts into a burst; the
+        its share over the whole baseline by ``seasonal_prior`` pseudo-posts, then turned into odds and multiplied
+        by the window's posts that do not carry the term. The floor keeps quiet nights from turning 3 posts into a burst; the
         score's variance adds the estimate's own uncertainty so a thin history does not look like a burst.
         """
         end = hour_index(window_start)  # buckets strictly before the window form the baseline
-        start = end - 24 * self.baseline_days
-        n_term = n_all = 0
-        for hour in range(start, end):
-            total = self.totals.get(hour)
-            if total:
-                n_all += total
-                n_term += self.buckets[hour].get(term, 0)
-        share_all = (n_term + 0.5) / (n_all + 1.0)
+        share_all = self.share(term, window_start)
         s_term = s_all = 0.0
         for same_hour, weight in _hour_weights(window_start, now):
             for day in range(1, self.baseline_days + 1):
@@ -117,13 +122,15 @@ class TermHistory:
                     s_term += weight * self.buckets[hour].get(term, 0)
         pseudo_count = s_term + self.prior * share_all
         share = pseudo_count / (s_all + self.prior)
-        expected = max(self.floor, share * max(window_total - observed, 0))
+        # The share is of all posts; the window's other posts give the expectation through the odds.
+        odds = share / max(1.0 - share, 0.05)
+        expected = max(self.floor, odds * max(window_total - observed, 0))
         ratio = observed / expected
         # Anscombe's variance-stabilised Poisson deviation (honest for small counts), widened by the
         # estimate's own noise (relative variance 1/count).
         deviation = 2.0 * (math.sqrt(observed + 0.375) - math.sqrt(expected + 0.375))
         score = deviation / math.sqrt(1.0 + expected / (pseudo_count + 1.0))
-        return Expectation(expected, ratio, score)
+        return Expectation(expected, ratio, score, share_all)
 
 
 def _hour_weights(start: datetime, end: datetime) -> list[tuple[int, float]]:

@@ -59,15 +59,69 @@ def expected_weibo(stream, now) -> dict[str, tuple[str, str | None]]:
 
 def stored_posts(engine, platform: str) -> dict[str, dict]:
     """Stored rows by external id, with the parent's and root's external ids resolved."""
-    from sqlalchemy import text
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
 
-    sql = text("""
-        SELECT p.external_id, p.kind, par.external_id AS parent, root.external_id AS root, p.text, p.text_raw,
-               p.author_hash, p.author_type, p.comments_count, p.deleted, p.region, p.published_at
-        FROM posts p LEFT JOIN posts par ON par.id = p.parent_id LEFT JOIN posts root ON root.id = p.root_id
-        WHERE p.platform = :platform""")
+    from storage.models.collection import Post
+
+    par, root = aliased(Post), aliased(Post)
+    stmt = (select(Post.external_id, Post.kind, par.external_id.label("parent"), root.external_id.label("root"),
+                   Post.text, Post.text_raw, Post.title, Post.author_hash, Post.author_type, Post.comments_count,
+                   Post.deleted, Post.region, Post.published_at, Post.extra)
+            .outerjoin(par, par.id == Post.parent_id).outerjoin(root, root.id == Post.root_id)
+            .where(Post.platform == platform))
     with engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(sql, {"platform": platform})]
+        rows = [dict(r._mapping) for r in conn.execute(stmt)]
     by_id = {r["external_id"]: r for r in rows}
     assert len(by_id) == len(rows), "duplicate rows for one external id"
     return by_id
+
+
+def family_sources(base_url: str) -> list[dict]:
+    """The demo configurations of the non-Weibo families, pointed at a test site with the fast profile."""
+    out = []
+    for name in ("demo_forum", "demo_news", "demo_gov_news", "demo_feeds", "demo_board"):
+        source = yaml.safe_load((REPO_ROOT / "config" / "sources" / f"{name}.yaml").read_text(encoding="utf-8"))
+        source.update(base_url=base_url, throttle="fast")
+        out.append(source)
+    return out
+
+
+def expected_forum(stream, now) -> dict[str, tuple[str, str | None]]:
+    from crawlers.sample_site.forum import is_thread
+
+    out: dict[str, tuple[str, str | None]] = {}
+    for post in stream.visible_posts(now):
+        if not is_thread(post):
+            continue
+        out[str(post.id)] = ("post", None)
+        for c in post.comments_at(now):
+            out[str(c.id)] = ("reply", str(c.root_id)) if c.is_reply else ("comment", str(post.id))
+    return out
+
+
+def expected_news(stream, now) -> dict[str, tuple[str, str | None]]:
+    from crawlers.sample_site.news import is_article
+
+    out: dict[str, tuple[str, str | None]] = {}
+    for post in stream.visible_posts(now):
+        if not is_article(post) or post.seq % 31 == 6:  # seq % 31 == 6: the permanently broken (HTTP 500) pages
+            continue
+        out[str(post.id)] = ("article", None)
+        for c in post.comments_at(now):
+            if not c.is_reply:
+                out[f"{post.id}:c{c.id}"] = ("comment", str(post.id))
+    return out
+
+
+def expected_board(stream, now) -> dict[str, tuple[str, str | None]]:
+    from crawlers.sample_site.board import is_message, reply_of
+
+    out: dict[str, tuple[str, str | None]] = {}
+    for post in stream.visible_posts(now):
+        if not is_message(post):
+            continue
+        out[str(post.id)] = ("message", None)
+        if now >= reply_of(post)[0]:
+            out[f"{post.id}:reply"] = ("official_reply", str(post.id))
+    return out

@@ -86,3 +86,11 @@ def test_scrapy_style_bytes_header_is_accepted():
     assert TRADITIONAL in decode_html(body, b"text/html; charset=big5")
     body = page(SIMPLIFIED).encode("gb18030")
     assert SIMPLIFIED in decode_html(body, b"text/html; charset=utf-8")
+
+
+@pytest.mark.parametrize("name", ["tests_sina_5.html", "tests_people_1.html", "tests_gzggw_1.html"])
+def test_real_pages_re_encoded_as_gb18030_and_served_as_utf8_round_trip(shared_data, name):
+    original = decode_html((shared_data / "pages" / "dev" / name).read_bytes())
+    served = original.encode("gb18030")
+    assert decode_html(served, "text/html; charset=utf-8") == original
+    assert decode_html(served) == original

@@ -28,8 +28,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def site():
     clock = FrozenClock(T0)
-    handle = start_sample_site(seed=7, posts_per_minute=6, clock=clock, start=T0 - timedelta(minutes=20),
-                               backlog_posts=30)
+    handle = start_sample_site(seed=7, posts_per_minute=4, clock=clock, start=T0 - timedelta(minutes=15),
+                               backlog_posts=20, incidents=[(T0 - timedelta(minutes=10), 2.0)])
     handle.clock = clock
     yield handle
     handle.stop()
@@ -83,7 +83,7 @@ def test_second_crawl_adds_nothing_and_later_crawls_add_only_what_is_new(site, e
     assert "新增 0 条，更新 0 条" in again.stdout
     assert stored_posts(engine, "weibo_sample").keys() == first.keys()
 
-    later = T0 + timedelta(minutes=45)
+    later = T0 + timedelta(minutes=25)
     site.clock.set(later)
     run_crawl(config, db_url, "t_weibo")
     stored = stored_posts(engine, "weibo_sample")
@@ -112,7 +112,7 @@ def test_since_until_limit_the_posts(site, engine, db_url, tmp_path):
 
 
 def test_killed_crawl_resumes_without_gap_or_duplicate(site, engine, db_url, tmp_path):
-    slow = weibo_source(site.url, throttle={"concurrency": 1, "delay_s": 0.03, "autothrottle": False})
+    slow = weibo_source(site.url, throttle={"concurrency": 1, "delay_s": 0.06, "autothrottle": False})
     config = write_config(tmp_path, [slow])
     proc = subprocess.Popen(crawl_command(config, db_url, "t_weibo"), cwd=REPO_ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL,

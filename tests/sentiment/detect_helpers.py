@@ -43,6 +43,9 @@ class KeywordAnalyzer:
         categories = ["涉警"] if "派出所" in text else []
         return FakeResult("neg" if negative else "pos", 0.1 if negative else 0.9, keywords, categories)
 
+    def analyze_many(self, texts):
+        return [self.analyze(t) for t in texts]
+
 
 def rules(**detection):
     """The shipped rule table, with detection parameters overridden."""

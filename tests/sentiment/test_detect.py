@@ -92,7 +92,8 @@ def test_quiet_night_floor_and_seasonal_baseline():
     night = history.expectation("w1", 4, 6, night_now - timedelta(hours=1), night_now)
     assert night.expected == 2.0 and night.score < 2  # four posts at night are not a burst
     novel = history.expectation("新词", 40, 80, start, now)
-    assert novel.ratio > 10 and novel.score > 8
+    params = shipped_rules().detection
+    assert novel.ratio > params.min_ratio and novel.score > params.min_score
 
 
 def make_issue(session, now, **fields):

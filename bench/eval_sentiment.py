@@ -1,0 +1,117 @@
+"""Evaluate the shipped sentiment model against SnowNLP on the held-out test splits, and time the analysis.
+
+    .venv/bin/python bench/eval_sentiment.py [--data-dir ../shared/data] [--snownlp-sample 2000]
+
+For every corpus in ``sentiment.datasets.CORPORA`` it prints, on that corpus's ``test`` split (never trained on;
+the split is a hash of the prepared text, see ``sentiment/datasets.py``):
+
+* accuracy and macro-F1 of the trained model (binary decision P(pos) ≥ 0.5), the share of texts the neutral band
+  (analysis.neutral_low..neutral_high) would label ``neu``, and accuracy on the texts outside the band;
+* SnowNLP's accuracy and macro-F1 on a deterministic sample of at most ``--snownlp-sample`` rows of the same split
+  (SnowNLP is slow), with the trained model's accuracy on the very same sample beside it.
+
+Then throughput, single process: the full per-post analysis (normalise + segment + sentiment + keywords +
+categories, ``Analyzer.analyze``) on raw Weibo posts, median of 3 runs, against SnowNLP's sentiment alone; and the
+two segmenter backends (rjieba vs jieba) with their agreement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from pathlib import Path
+
+from sentiment.analyzer import Analyzer
+from sentiment.datasets import CORPORA, load_corpus
+from sentiment.model import SnowNLPModel
+from sentiment.segment import Lexicon, Segmenter
+from zhengyu.settings import load_settings
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def macro_f1(y_true: list[int], y_pred: list[int]) -> float:
+    f1s = []
+    for cls in (0, 1):
+        tp = sum(1 for t, p in zip(y_true, y_pred) if t == cls and p == cls)
+        fp = sum(1 for t, p in zip(y_true, y_pred) if t != cls and p == cls)
+        fn = sum(1 for t, p in zip(y_true, y_pred) if t == cls and p != cls)
+        f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return sum(f1s) / 2
+
+
+def accuracy(y_true: list[int], y_pred: list[int]) -> float:
+    return sum(t == p for t, p in zip(y_true, y_pred)) / max(len(y_true), 1)
+
+
+def throughput(fn, items, repeats: int = 3) -> float:
+    rates = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for item in items:
+            fn(item)
+        rates.append(len(items) / (time.perf_counter() - started))
+    return statistics.median(rates)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--snownlp-sample", type=int, default=2000)
+    parser.add_argument("--corpora", nargs="*", default=None, help="only these corpora")
+    args = parser.parse_args()
+
+    settings = load_settings()
+    analyzer = Analyzer.from_settings(settings, sentiment_model="trained")
+    snow = SnowNLPModel()
+    low, high = settings.analysis.neutral_low, settings.analysis.neutral_high
+    print(f"model {analyzer.model_version}; neutral band {low:.2f} <= P(pos) < {high:.2f}; SnowNLP on <= "
+          f"{args.snownlp_sample} rows per corpus (same rows for the 'trained@sample' column)")
+    header = (f"{'corpus':24s} {'n_test':>6s} {'acc':>6s} {'F1':>6s} {'neu%':>5s} {'acc_conf':>8s} | "
+              f"{'n_smp':>5s} {'trained@smp':>11s} {'snownlp':>7s} {'snow_F1':>7s}  note")
+    print(header)
+    print("-" * len(header))
+    for corpus in CORPORA:
+        if args.corpora and corpus.name not in args.corpora:
+            continue
+        test = [ex for ex in load_corpus(args.data_dir, corpus) if ex.split == "test"]
+        y = [ex.label for ex in test]
+        probs = [analyzer.model.prob_positive(ex.text, analyzer.segmenter.cut(ex.text)) for ex in test]
+        pred = [int(p >= 0.5) for p in probs]
+        confident = [(t, q) for t, q, p in zip(y, pred, probs) if not (low <= p < high)]
+        sample_idx = list(range(len(test)))
+        random.Random(0).shuffle(sample_idx)
+        sample_idx = sorted(sample_idx[:args.snownlp_sample])
+        ys = [y[i] for i in sample_idx]
+        snow_pred = [int(snow.prob_positive(test[i].raw, []) >= 0.5) for i in sample_idx]
+        print(f"{corpus.name:24s} {len(test):6d} {accuracy(y, pred):6.3f} {macro_f1(y, pred):6.3f} "
+              f"{100 * (1 - len(confident) / max(len(test), 1)):5.1f} "
+              f"{accuracy([t for t, _ in confident], [q for _, q in confident]):8.3f} | "
+              f"{len(sample_idx):5d} {accuracy(ys, [pred[i] for i in sample_idx]):11.3f} "
+              f"{accuracy(ys, snow_pred):7.3f} {macro_f1(ys, snow_pred):7.3f}  {corpus.note}")
+
+    # --- throughput -------------------------------------------------------------------------------------------
+    posts = [ex.raw for ex in load_corpus(args.data_dir, "weibo2018")][:3000]
+    mean_len = sum(map(len, posts)) / len(posts)
+    analyzer.analyze(posts[0])
+    full = throughput(analyzer.analyze, posts)
+    snow_posts = posts[:300]
+    snow_rate = throughput(lambda t: snow.prob_positive(t, []), snow_posts, repeats=1)
+    print()
+    print(f"throughput, one process, {len(posts)} raw weibo2018 posts (mean {mean_len:.0f} chars):")
+    print(f"  full analysis (normalise+segment+sentiment+keywords+categories): {full:8.0f} texts/s (median of 3)")
+    print(f"  SnowNLP sentiment only ({len(snow_posts)} posts):                      {snow_rate:8.0f} texts/s"
+          f"   -> ratio {full / snow_rate:.0f}x")
+    lexicon = Lexicon.load(settings.analysis.lexicon_dir)
+    fast, ref = Segmenter.from_lexicon(lexicon, "rjieba"), Segmenter.from_lexicon(lexicon, "jieba")
+    fast_rate = throughput(fast.cut, posts)
+    ref_rate = throughput(ref.cut, posts)
+    same = sum(fast.cut(t) == ref.cut(t) for t in posts)
+    print(f"  segmentation rjieba {fast_rate:8.0f} texts/s vs jieba {ref_rate:8.0f} texts/s "
+          f"({fast_rate / ref_rate:.1f}x); identical output on {same}/{len(posts)} posts")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""Keywords: TF-IDF over the post's words with a refreshable IDF table; TextRank (jieba.analyse) as an option.
+
+The IDF comes, in order of preference, from the store's own corpus (``<data_dir>/idf_store.json.gz``, rebuilt by
+``zhengyu analyze --refresh-idf`` from the posts in the database) or from the table shipped with the model
+(``sentiment/models/idf_corpus.json.gz``, learned from the training corpora by ``python -m sentiment.train``).
+TF-IDF reuses the words the analyzer has already cut (so dictionary terms such as 电信网络诈骗 stay whole and
+nothing is segmented twice); TextRank runs ``jieba.analyse.TextRank`` on a tokenizer carrying the same user
+dictionary, and is much slower.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SHIPPED_IDF_FILE = Path(__file__).resolve().parent / "models" / "idf_corpus.json.gz"
+STORE_IDF_NAME = "idf_store.json.gz"
+MIN_DF = 2
+
+
+class IdfError(RuntimeError):
+    """An IDF table could not be read."""
+
+
+def is_candidate(word: str, stopwords: frozenset[str], terms: frozenset[str]) -> bool:
+    """Whether a word may be a keyword: dictionary terms always; others need two characters, some CJK or
+    letters, and must not be stop-words."""
+    if word in terms:
+        return True
+    if len(word) < 2 or word in stopwords or word.startswith("¬"):
+        return False
+    if word.isdigit() or not any(ch.isalpha() for ch in word):
+        return False
+    # single latin letters glued to digits and the like are noise; CJK words are fine
+    return any("\u3400" <= ch <= "\u9fff" for ch in word) or (word.isascii() and word.isalpha() and len(word) >= 3)
+
+
+@dataclass
+class IdfTable:
+    """Inverse document frequencies, learnt from a corpus of posts."""
+
+    idf: dict[str, float]
+    n_docs: int
+    default_idf: float
+    source: str = "empty"
+    meta: dict = field(default_factory=dict)
+
+    @classmethod
+    def learn(cls, documents: Iterable[Iterable[str]], source: str, min_df: int = MIN_DF) -> IdfTable:
+        """Learn from word lists (one per document). Words seen in fewer than ``min_df`` documents get the
+        default IDF, which keeps the table small and rare words still ranked high."""
+        df: Counter[str] = Counter()
+        n = 0
+        for words in documents:
+            n += 1
+            df.update(set(words))
+        if n == 0:
+            return cls({}, 0, 1.0, source)
+        idf = {w: math.log((1 + n) / (1 + c)) + 1.0 for w, c in df.items() if c >= min_df}
+        default = math.log((1 + n) / (1 + max(min_df - 1, 1))) + 1.0
+        return cls(idf, n, default, source)
+
+    def get(self, word: str) -> float:
+        return self.idf.get(word, self.default_idf)
+
+    def save(self, path: Path | str) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"n_docs": self.n_docs, "default_idf": self.default_idf, "source": self.source,
+                   "meta": self.meta, "idf": {w: round(v, 4) for w, v in sorted(self.idf.items())}}
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        with gzip.open(tmp, "wt", encoding="utf-8") as fh:
+            json.dump(payload, fh, ensure_ascii=False, separators=(",", ":"))
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path | str) -> IdfTable:
+        path = Path(path)
+        try:
+            with gzip.open(path, "rt", encoding="utf-8") as fh:
+                payload = json.load(fh)
+            return cls({str(k): float(v) for k, v in payload["idf"].items()}, int(payload["n_docs"]),
+                       float(payload["default_idf"]), str(payload.get("source", path.name)), payload.get("meta", {}))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IdfError(f"IDF 表无法读取：{path}（{exc}）") from exc
+
+
+def load_idf(data_dir: Path | str | None, min_store_docs: int) -> IdfTable:
+    """The store's IDF table when it exists and was learnt from enough posts, else the shipped one."""
+    if data_dir is not None:
+        store_path = Path(data_dir) / STORE_IDF_NAME
+        if store_path.exists():
+            try:
+                table = IdfTable.load(store_path)
+            except IdfError as exc:
+                log.warning("%s; falling back to the shipped IDF table", exc)
+            else:
+                if table.n_docs >= min_store_docs:
+                    return table
+                log.info("store IDF table has %d posts (< %d); using the shipped one", table.n_docs, min_store_docs)
+    return IdfTable.load(SHIPPED_IDF_FILE)
+
+
+def tfidf_keywords(words: list[str], idf: IdfTable, stopwords: frozenset[str], terms: frozenset[str],
+                   top_k: int, extra: Iterable[str] = ()) -> list[str]:
+    """Top ``top_k`` words by tf × idf; ``extra`` phrases (hashtag topics) count as whole words too.
+
+    Dictionary terms get a small boost: in this domain they are the words an analyst searches by."""
+    counts = Counter(w for w in words if is_candidate(w, stopwords, terms))
+    for phrase in extra:
+        if 2 <= len(phrase) <= 20:
+            counts[phrase] += 1
+    if not counts:
+        return []
+    scored = []
+    for word, tf in counts.items():
+        score = tf * idf.get(word)
+        if word in terms:
+            score *= 1.5
+        scored.append((-score, word))
+    scored.sort()
+    return [w for _, w in scored[:top_k]]
+
+
+class TextRankExtractor:
+    """``jieba.analyse.TextRank`` on a tokenizer with the 政法 user dictionary and our stop-words."""
+
+    ALLOW_POS = ("ns", "n", "vn", "v", "nr", "nt", "nz", "x", "l", "i", "eng")
+
+    def __init__(self, jieba_tokenizer, stopwords: frozenset[str]) -> None:
+        import jieba.analyse
+        import jieba.posseg
+
+        self._tr = jieba.analyse.TextRank()
+        self._tr.tokenizer = self._tr.postokenizer = jieba.posseg.POSTokenizer(jieba_tokenizer)
+        self._tr.stop_words = set(self._tr.stop_words) | set(stopwords)
+
+    def keywords(self, text: str, top_k: int) -> list[str]:
+        if not text:
+            return []
+        return list(self._tr.textrank(text, topK=top_k, allowPOS=self.ALLOW_POS))

@@ -1,0 +1,145 @@
+"""The analysis worker on both databases, and the ``zhengyu analyze`` / ``analyze-text`` commands."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime, timezone
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from sentiment.analyzer import Analyzer
+from sentiment.worker import analyze_all_pending, analyze_pending, refresh_store_idf
+from storage.engine import session_scope
+from storage.models import Analysis, Post
+from zhengyu.cli import cli
+from zhengyu.settings import load_settings
+
+FIXED = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
+TEXTS = ["民警暴力执法，太让人气愤了", "感谢民警帮我找回了孩子，点赞", "", "全民反诈，开展断卡行動",
+         "法院判决老赖强制执行", "今天天气不错"]
+
+
+@pytest.fixture(scope="module")
+def analyzer(tmp_path_factory) -> Analyzer:
+    return Analyzer.from_settings(load_settings(overrides={"data_dir": str(tmp_path_factory.mktemp("data"))}))
+
+
+def _add_posts(session_factory, texts, start=0):
+    with session_scope(session_factory) as s:
+        for i, text in enumerate(texts, start=start):
+            s.add(Post(platform="weibo", external_id=f"p{i}", text=text, content_hash=f"h{i}",
+                       published_at=FIXED, fetched_at=FIXED))
+
+
+def test_worker_analyses_each_post_once(session_factory, analyzer):
+    _add_posts(session_factory, TEXTS)
+    assert analyze_pending(session_factory, analyzer, batch_size=4, now=lambda: FIXED) == 4
+    assert analyze_all_pending(session_factory, analyzer, batch_size=4, now=lambda: FIXED) == 2
+    assert analyze_pending(session_factory, analyzer, batch_size=4) == 0
+    with session_scope(session_factory) as s:
+        rows = {p.text: a for p, a in s.execute(select(Post, Analysis).join(Analysis)).all()}
+        assert len(rows) == len(TEXTS)
+        assert rows["民警暴力执法，太让人气愤了"].label == "neg"
+        assert rows["感谢民警帮我找回了孩子，点赞"].label == "pos"
+        assert rows[""].label == "neu"
+        assert "涉警" in rows["民警暴力执法，太让人气愤了"].categories
+        assert "断卡行动" in rows["全民反诈，开展断卡行動"].keywords
+        assert rows["今天天气不错"].analyzed_at == FIXED
+        assert all(a.model_version == analyzer.model_version for a in rows.values())
+    # new posts arrive later: only they are picked up
+    _add_posts(session_factory, ["网络谣言已被辟谣"], start=100)
+    assert analyze_all_pending(session_factory, analyzer) == 1
+
+
+def test_concurrent_workers_never_double_analyse(session_factory, analyzer):
+    _add_posts(session_factory, [f"第{i}条：民警到场处置" for i in range(120)])
+    totals = []
+    errors = []
+
+    def work():
+        try:
+            totals.append(analyze_all_pending(session_factory, analyzer, batch_size=10))
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors
+    with session_scope(session_factory) as s:
+        assert s.scalar(select(func.count()).select_from(Analysis)) == 120
+    assert analyze_all_pending(session_factory, analyzer) == 0
+
+
+def test_refresh_store_idf(session_factory, analyzer, tmp_path):
+    _add_posts(session_factory, ["网格员入户走访", "网格员排查隐患", "网格员巡查", "群众反映问题"])
+    table = refresh_store_idf(session_factory, analyzer, tmp_path, min_docs=1)
+    assert table.n_docs == 4
+    assert (tmp_path / "idf_store.json.gz").exists()
+    assert analyzer.idf is table or analyzer.idf.n_docs == 4
+    assert table.get("网格员") < table.default_idf
+
+
+def test_analyze_command_once(db_url, tmp_path):
+    runner = CliRunner()
+    base = ["--config", str(tmp_path), "--database-url", db_url, "--set", f"data_dir={tmp_path}"]
+    assert runner.invoke(cli, [*base, "db", "upgrade"]).exit_code == 0
+    from storage.engine import make_engine, make_session_factory
+
+    engine = make_engine(db_url)
+    _add_posts(make_session_factory(engine), TEXTS)
+    result = runner.invoke(cli, [*base, "analyze", "--once", "--refresh-idf"])
+    assert result.exit_code == 0, result.output
+    assert f"已分析 {len(TEXTS)} 条帖子" in result.output
+    with session_scope(make_session_factory(engine)) as s:
+        assert s.scalar(select(func.count()).select_from(Analysis)) == len(TEXTS)
+    engine.dispose()
+
+
+def test_analyze_text_json_plain_and_bad_lines(tmp_path):
+    lines = [
+        json.dumps({"id": "a1", "text": "民警暴力执法，太让人气愤了"}, ensure_ascii=False),
+        "感谢民警帮我找回了孩子，点赞",
+        "",
+        '{"id": 7, "text": ',
+        json.dumps({"id": 8}),
+        json.dumps({"id": 9, "text": 42}),
+        json.dumps([1, 2]),
+        json.dumps({"id": "e", "text": ""}),
+        json.dumps({"id": "t", "text": "網警提醒：謹防電信網絡詐騙"}, ensure_ascii=False),
+    ]
+    result = CliRunner().invoke(cli, ["--config", str(tmp_path), "--set", f"data_dir={tmp_path}", "analyze-text"],
+                                input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.output.splitlines()]
+    assert len(out) == 8  # the empty line is skipped, every other line answers
+    by_id = {str(o["id"]): o for o in out}
+    assert by_id["a1"]["label"] == "neg" and 0 <= by_id["a1"]["score"] < 0.5
+    assert by_id["2"]["label"] == "pos"  # plain line: its line number is the id
+    assert "error" in by_id["4"] and "JSON" in by_id["4"]["error"]
+    assert by_id["5"]["error"] == "缺少 text 字段"
+    assert "字符串" in by_id["6"]["error"]
+    assert "对象" in by_id["7"]["error"]
+    assert by_id["e"]["label"] == "neu"
+    assert "电信网络诈骗" in by_id["t"]["categories"] and "电信网络诈骗" in by_id["t"]["keywords"]
+    for o in out:
+        assert set(o) >= {"id", "error"} or set(o) >= {"id", "label", "score", "keywords", "categories"}
+
+
+def test_analyze_text_invalid_utf8_does_not_crash(tmp_path):
+    result = CliRunner().invoke(cli, ["--config", str(tmp_path), "--set", f"data_dir={tmp_path}", "analyze-text"],
+                                input=b"\xff\xfe\xfa bad bytes\n" + "正常的一行\n".encode())
+    assert result.exit_code == 0, result.output
+    assert len(result.output.splitlines()) == 2
+
+
+def test_missing_model_is_a_clear_cli_error(tmp_path):
+    result = CliRunner().invoke(cli, ["--config", str(tmp_path), "--set", f"analysis.model_file={tmp_path}/x.joblib",
+                                      "analyze-text"], input="你好\n")
+    assert result.exit_code == 1
+    assert "情感模型文件不存在" in result.output
