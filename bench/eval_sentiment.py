@@ -46,6 +46,16 @@ def accuracy(y_true: list[int], y_pred: list[int]) -> float:
     return sum(t == p for t, p in zip(y_true, y_pred)) / max(len(y_true), 1)
 
 
+def expected_calibration_error(y_true: list[int], probs: list[float], bins: int = 10) -> float:
+    """Mean |observed positive rate - mean predicted P(pos)| over equal-width probability bins, weighted."""
+    total = 0.0
+    for b in range(bins):
+        members = [(t, p) for t, p in zip(y_true, probs) if b / bins <= p < (b + 1) / bins or (b == bins - 1 and p == 1)]
+        if members:
+            total += len(members) * abs(sum(t for t, _ in members) / len(members) - sum(p for _, p in members) / len(members))
+    return total / max(len(y_true), 1)
+
+
 def throughput(fn, items, repeats: int = 3) -> float:
     rates = []
     for _ in range(repeats):
@@ -70,7 +80,7 @@ def main() -> None:
     print(f"model {analyzer.model_version}; neutral band {low:.2f} <= P(pos) < {high:.2f}; SnowNLP on <= "
           f"{args.snownlp_sample} rows per corpus (same rows for the 'trained@sample' column)")
     header = (f"{'corpus':24s} {'n_test':>6s} {'acc':>6s} {'F1':>6s} {'neu%':>5s} {'acc_conf':>8s} | "
-              f"{'n_smp':>5s} {'trained@smp':>11s} {'snownlp':>7s} {'snow_F1':>7s}  note")
+              f"{'ECE':>5s} | {'n_smp':>5s} {'trained@smp':>11s} {'snownlp':>7s} {'snow_F1':>7s}  note")
     print(header)
     print("-" * len(header))
     for corpus in CORPORA:
@@ -88,7 +98,8 @@ def main() -> None:
         snow_pred = [int(snow.prob_positive(test[i].raw, []) >= 0.5) for i in sample_idx]
         print(f"{corpus.name:24s} {len(test):6d} {accuracy(y, pred):6.3f} {macro_f1(y, pred):6.3f} "
               f"{100 * (1 - len(confident) / max(len(test), 1)):5.1f} "
-              f"{accuracy([t for t, _ in confident], [q for _, q in confident]):8.3f} | "
+              f"{accuracy([t for t, _ in confident], [q for _, q in confident]):8.3f} "
+              f"{expected_calibration_error(y, probs):5.3f} | "
               f"{len(sample_idx):5d} {accuracy(ys, [pred[i] for i in sample_idx]):11.3f} "
               f"{accuracy(ys, snow_pred):7.3f} {macro_f1(ys, snow_pred):7.3f}  {corpus.note}")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from crawlers.spiders.base import CrawlState
@@ -34,19 +35,30 @@ class RunOutcome:
 
 
 def ensure_source(factory, source: SourceConfig) -> int:
-    """The Source row for a configuration (created or refreshed from the YAML)."""
-    with session_scope(factory) as session:
-        row = session.execute(select(Source).where(Source.name == source.name)).scalar_one_or_none()
-        config = source.model_dump(mode="json")
-        if row is None:
-            row = Source(name=source.name, family=source.family, config=config, interval_s=source.interval_s,
-                         enabled=source.enabled, consecutive_failures=0, last_run_items=0)
-            session.add(row)
-            session.flush()
-        else:
-            row.family, row.config, row.interval_s, row.enabled = (source.family, config, source.interval_s,
-                                                                   source.enabled)
-        return row.id
+    """The Source row for a configuration (created or refreshed from the YAML).
+
+    Two crawler processes may start the same new source at once (distributed mode); the loser of the insert
+    race finds the winner's row on its second try.
+    """
+    config = source.model_dump(mode="json")
+    for attempt in range(2):
+        try:
+            with session_scope(factory) as session:
+                row = session.execute(select(Source).where(Source.name == source.name)).scalar_one_or_none()
+                if row is None:
+                    row = Source(name=source.name, family=source.family, config=config,
+                                 interval_s=source.interval_s, enabled=source.enabled, consecutive_failures=0,
+                                 last_run_items=0)
+                    session.add(row)
+                    session.flush()
+                else:
+                    row.family, row.config, row.interval_s, row.enabled = (source.family, config,
+                                                                           source.interval_s, source.enabled)
+                return row.id
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
 
 
 def start_run(factory, source_id: int, now: datetime) -> int:

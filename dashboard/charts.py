@@ -18,12 +18,14 @@ def _bucket_title(bucket_s: int) -> str:
 
 
 def volume_chart(frame: pd.DataFrame, bucket_s: int) -> alt.Chart:
-    """Stacked bars of posts and comments per time bucket."""
+    """Stacked bars of posts and comments per time bucket, each bar as wide as its bucket."""
+    frame = frame.assign(结束=frame["时间"] + pd.Timedelta(seconds=bucket_s * 0.9))
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
             x=alt.X("时间:T", title=_bucket_title(bucket_s), axis=alt.Axis(format="%m-%d %H:%M", labelAngle=0)),
+            x2="结束:T",
             y=alt.Y("sum(条数):Q", title="条数"),
             color=alt.Color("类型:N", title="类型", scale=alt.Scale(domain=list(KIND_COLOURS),
                                                                     range=list(KIND_COLOURS.values()))),

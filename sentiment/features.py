@@ -1,7 +1,9 @@
-"""Features of the trained sentiment model: character n-grams plus negation-scoped words.
+"""Features of the trained sentiment model: hashed character 1..3-grams plus negation-scoped words and word bigrams.
 
-The same function serves training (through scikit-learn's vectorizer) and inference (a plain dict lookup in
-:mod:`sentiment.model`), so the two can never drift apart.
+:func:`feature_ids` serves both training (:mod:`sentiment.train` builds the sparse matrix from it) and inference
+(:mod:`sentiment.model`), so the two can never drift apart. Features are hashed into fixed buckets (2**21 for
+character n-grams, computed in numpy; 2**18 for words, CRC-32): no vocabulary to look up, which is what makes the
+per-post analysis fast.
 
 Negation: a negator (不, 没有, 并非 …) flips the polarity of the words that follow it up to the next punctuation
 mark or three words on, whichever comes first; the flipped words become separate features (``¬满意``). Words
@@ -12,9 +14,21 @@ negators cancel out: 不是不好 gives the plain feature ``好``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from zlib import crc32
 
-CHAR_NGRAMS = (1, 2, 3)
+import numpy as np
+
+CHAR_BITS = 21
+WORD_BITS = 18
+CHAR_BUCKETS = 1 << CHAR_BITS
+N_FEATURES = CHAR_BUCKETS + (1 << WORD_BITS)
+_WORD_MASK = (1 << WORD_BITS) - 1
+_FIB = np.uint64(0x9E3779B97F4A7C15)
+_CHAR_SHIFT = np.uint64(64 - CHAR_BITS)
+_SHIFT21 = np.uint64(21)
+_SHIFT42 = np.uint64(42)
+_EMPTY = np.zeros(0, dtype=np.int64)
 NEGATION_SCOPE = 3
 NEGATORS = frozenset(
     "不 没 没有 无 未 别 非 勿 莫 不是 并非 并不 并没有 毫不 毫无 绝不 决不 从不 从未 从没 不太 不够 不怎么 不会 不能 "
@@ -66,7 +80,7 @@ def negation_marked(words: Iterable[str]) -> list[str]:
 
 
 def char_ngrams(text: str) -> list[str]:
-    """Character 1..3-grams of ``text`` with spaces removed."""
+    """Character 1..3-grams of ``text`` with spaces removed (the readable form of :func:`char_ngram_ids`)."""
     text = text.replace(" ", "")
     n = len(text)
     grams = list(text)
@@ -77,18 +91,40 @@ def char_ngrams(text: str) -> list[str]:
     return grams
 
 
-def sentiment_features(text: str, words: list[str]) -> list[str]:
-    """All features of one text: char n-grams, negation-marked words (``w:``) and word bigrams (``b:``)."""
-    feats = char_ngrams(_DOUBLE_NEGATION_RE.sub("", text) if "不" in text else text)
+def sentiment_text(text: str) -> str:
+    """The text whose character n-grams are features: spaces and cancelling double negations removed."""
+    if "不" in text:
+        text = _DOUBLE_NEGATION_RE.sub("", text)
+    return text.replace(" ", "")
+
+
+def char_ngram_ids(text: str) -> np.ndarray:
+    """Hashed ids (0 .. 2**CHAR_BITS-1) of the character 1..3-grams of ``text`` (already :func:`sentiment_text`).
+
+    Each n-gram's code points are packed into one exact 64-bit key (21 bits per character), then spread over
+    the buckets with Fibonacci hashing: all in numpy, so one text costs a handful of array operations."""
+    if not text:
+        return _EMPTY
+    a = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    keys = [a]
+    if len(a) >= 2:
+        keys.append((a[:-1] << _SHIFT21) | a[1:])
+    if len(a) >= 3:
+        keys.append((a[:-2] << _SHIFT42) | (a[1:-1] << _SHIFT21) | a[2:])
+    k = np.concatenate(keys) if len(keys) > 1 else a
+    return ((k * _FIB) >> _CHAR_SHIFT).astype(np.int64)
+
+
+def word_feature_ids(words: list[str]) -> np.ndarray:
+    """Hashed ids (after the character buckets) of negation-marked words and word bigrams."""
     marked = [w for w in negation_marked(words) if not w.isspace()]
-    feats += ["w:" + w for w in marked]
-    feats += [f"b:{a}_{b}" for a, b in zip(marked, marked[1:])]
-    return feats
+    if not marked:
+        return _EMPTY
+    feats = [("w:" + w).encode("utf-8") for w in marked]
+    feats += [f"b:{a}_{b}".encode("utf-8") for a, b in zip(marked, marked[1:])]
+    return np.fromiter((CHAR_BUCKETS + (crc32(f) & _WORD_MASK) for f in feats), dtype=np.int64, count=len(feats))
 
 
-def make_feature_function(cut: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
-    """A one-argument analyzer for scikit-learn that segments with ``cut``."""
-    def analyzer(text: str) -> list[str]:
-        return sentiment_features(text, cut(text))
-
-    return analyzer
+def feature_ids(text: str, words: list[str]) -> np.ndarray:
+    """All feature ids of one prepared text and its words (with repeats: counts are term frequencies)."""
+    return np.concatenate((char_ngram_ids(sentiment_text(text)), word_feature_ids(words)))

@@ -4,27 +4,29 @@ Both give ``P(positive)``; :func:`label_for` turns it into neg/neu/pos with docu
 binary (positive vs negative), so "neutral" is not learned: it is the band of calibrated probabilities where
 the model is unsure (``analysis.neutral_low`` ≤ p < ``analysis.neutral_high``, default 0.35–0.65).
 
-The linear model is TF-IDF (sublinear tf, l2-normalised) over the features of :mod:`sentiment.features`, then
-logistic regression, then Platt scaling fitted on a held-out calibration split. It is stored as plain arrays
-(``sentiment/models/*.joblib``) and scored here without scikit-learn: one dict lookup per feature.
+The linear model is TF-IDF (sublinear tf, l2-normalised) over the hashed features of :mod:`sentiment.features`,
+then logistic regression, then Platt scaling fitted on a held-out calibration split. It is stored as sparse arrays
+(``sentiment/models/*.joblib``: the non-zero buckets with their idf and weight) and scored here with numpy,
+without scikit-learn.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from sentiment.features import sentiment_features
+import numpy as np
+
+from sentiment.features import N_FEATURES, feature_ids
 
 log = logging.getLogger(__name__)
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 DEFAULT_MODEL_FILE = MODELS_DIR / "sentiment_linear.joblib"
-FORMAT = "zhengyu-linear-sentiment/1"
+FORMAT = "zhengyu-linear-sentiment/2"
 
 
 class ModelLoadError(RuntimeError):
@@ -54,17 +56,22 @@ def _sigmoid(z: float) -> float:
 
 
 class LinearSentimentModel:
-    """Scores texts with the exported TF-IDF + logistic-regression weights."""
+    """Scores texts with the exported TF-IDF + logistic-regression weights over hashed features."""
 
-    def __init__(self, vocab: Sequence[str], idf: Sequence[float], coef: Sequence[float], intercept: float,
-                 calibration: tuple[float, float], version: str, meta: dict | None = None) -> None:
-        if not (len(vocab) == len(idf) == len(coef)):
-            raise ModelLoadError("模型文件损坏：词表与权重长度不一致")
+    def __init__(self, index: np.ndarray, idf: np.ndarray, coef: np.ndarray, intercept: float,
+                 calibration: tuple[float, float], version: str, meta: dict | None = None,
+                 n_features: int = N_FEATURES) -> None:
+        index = np.asarray(index, dtype=np.int64)
+        if not (len(index) == len(idf) == len(coef)) or (len(index) and (index.min() < 0 or index.max() >= n_features)):
+            raise ModelLoadError("模型文件损坏：特征索引与权重不一致")
+        if n_features != N_FEATURES:
+            raise ModelLoadError(f"模型特征维数 {n_features} 与当前代码 {N_FEATURES} 不符，请重新训练")
         self.version = version
         self.meta = meta or {}
-        self._index = {f: i for i, f in enumerate(vocab)}
-        self._idf = [float(x) for x in idf]
-        self._w = [float(c) * float(i) for c, i in zip(coef, idf)]
+        self._idf = np.zeros(n_features, dtype=np.float64)
+        self._idf[index] = idf
+        self._w = np.zeros(n_features, dtype=np.float64)
+        self._w[index] = np.asarray(coef, dtype=np.float64) * np.asarray(idf, dtype=np.float64)
         self._intercept = float(intercept)
         self._a, self._b = (float(calibration[0]), float(calibration[1]))
 
@@ -82,32 +89,27 @@ class LinearSentimentModel:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ModelLoadError(f"情感模型文件格式不对：{path}（需要 {FORMAT}）")
         try:
-            return cls(data["vocab"].split("\n"), data["idf"], data["coef"], data["intercept"],
-                       tuple(data["calibration"]), data["version"], data.get("meta"))
+            return cls(data["index"], data["idf"], data["coef"], data["intercept"], tuple(data["calibration"]),
+                       data["version"], data.get("meta"), int(data["n_features"]))
         except KeyError as exc:
             raise ModelLoadError(f"情感模型文件缺少字段 {exc}：{path}") from exc
 
-    def decision(self, features: list[str]) -> float:
-        index, idf, w = self._index, self._idf, self._w
-        sq = 0.0
-        dot = 0.0
-        for feat, count in Counter(features).items():
-            i = index.get(feat)
-            if i is None:
-                continue
-            tf = 1.0 + math.log(count) if count > 1 else 1.0
-            v = tf * idf[i]
-            sq += v * v
-            dot += tf * w[i]
+    def decision(self, ids: np.ndarray) -> float:
+        """Logistic-regression margin of one text's feature ids (repeats = term frequency)."""
+        if len(ids) == 0:
+            return self._intercept
+        unique, counts = np.unique(ids, return_counts=True)
+        tf = 1.0 + np.log(counts)
+        v = tf * self._idf[unique]
+        sq = float(v @ v)
         if sq == 0.0:
             return self._intercept
-        return dot / math.sqrt(sq) + self._intercept
+        return float(tf @ self._w[unique]) / math.sqrt(sq) + self._intercept
 
     def prob_positive(self, text: str, words: list[str]) -> float:
         if not text:
             return 0.5
-        z = self.decision(sentiment_features(text, words))
-        return _sigmoid(self._a * z + self._b)
+        return _sigmoid(self._a * self.decision(feature_ids(text, words)) + self._b)
 
 
 class SnowNLPModel:

@@ -47,6 +47,9 @@ for _cp in range(0xFF01, 0xFF5F):
     if chr(_cp) not in _KEEP_FULLWIDTH:
         _INVISIBLE_TABLE[_cp] = chr(_cp - 0xFEE0)
 _CLEAN_TABLE = _INVISIBLE_TABLE
+# str.translate with a dict is slow; most posts contain none of these characters and skip it
+_NEEDS_CLEANING_RE = re.compile(
+    "[" + "".join(re.escape(chr(cp)) for cp in sorted(_CLEAN_TABLE) if cp not in (0x0A,)) + "]")
 
 # --- pinyin annotations: 進(jìn), 时（shí）----------------------------------------------------------------------
 _TONE_CHARS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -93,9 +96,15 @@ def _t2s_tables() -> tuple[dict[int, str], re.Pattern[str] | None, dict[str, str
             phrases[key] = value.split(" ")[0]
     ordered = sorted(phrases, key=len, reverse=True)
     phrase_re = re.compile("|".join(map(re.escape, ordered))) if ordered else None
-    trad = frozenset(chr(cp) for cp, v in chars.items() if v != chr(cp)) | frozenset(
-        c for p in phrases for c in p)
-    return chars, phrase_re, phrases, trad
+    # characters whose presence means conversion may change something: those the char table changes, and in
+    # phrases (反覆 → 反复) the characters that the phrase changes
+    trad = {chr(cp) for cp, v in chars.items() if v != chr(cp)}
+    for key, value in phrases.items():
+        if len(key) == len(value):
+            trad.update(k for k, v in zip(key, value) if k != v)
+        else:
+            trad.update(key)
+    return chars, phrase_re, phrases, frozenset(trad)
 
 
 @functools.lru_cache(maxsize=1)
@@ -150,7 +159,8 @@ def normalize_text(text: str | None) -> str:
     if not text:
         return ""
     text = _strip_html(text)
-    text = text.translate(_CLEAN_TABLE)
+    if _NEEDS_CLEANING_RE.search(text):
+        text = text.translate(_CLEAN_TABLE)
     # decomposed accents would hide tone marks from the pinyin pattern; NFC keeps CJK untouched
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from sentiment.datasets import CORPORA, Example, load_corpus
-from sentiment.features import make_feature_function
+from sentiment.features import N_FEATURES, feature_ids
 from sentiment.keywords import SHIPPED_IDF_FILE, IdfTable
 from sentiment.model import DEFAULT_MODEL_FILE, FORMAT
 from sentiment.segment import Lexicon, Segmenter
@@ -28,16 +28,41 @@ from sentiment.segment import Lexicon, Segmenter
 log = logging.getLogger(__name__)
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
-PARAMS = {"min_df": 3, "max_features": 400_000, "C": 4.0, "max_iter": 2000}
+PARAMS = {"min_df": 3, "C": 4.0, "max_iter": 2000}
 
 
 def load_all(data_dir: Path) -> dict[str, list[Example]]:
     return {c.name: load_corpus(data_dir, c) for c in CORPORA}
 
 
+def count_matrix(texts: list[str], segmenter: Segmenter):
+    """Sparse term-count matrix of the texts over the hashed feature space."""
+    from scipy import sparse
+
+    indptr, indices, data = [0], [], []
+    for text in texts:
+        unique, counts = np.unique(feature_ids(text, segmenter.cut(text)), return_counts=True)
+        indices.append(unique)
+        data.append(counts)
+        indptr.append(indptr[-1] + len(unique))
+    return sparse.csr_matrix(
+        (np.concatenate(data).astype(np.float64), np.concatenate(indices), np.asarray(indptr)),
+        shape=(len(texts), N_FEATURES))
+
+
+def tfidf(counts, idf: np.ndarray):
+    """Sublinear tf × idf, rows l2-normalised: exactly what ``LinearSentimentModel.decision`` computes."""
+    from sklearn.preprocessing import normalize
+
+    x = counts.copy()
+    x.data = 1.0 + np.log(x.data)
+    x = x.multiply(idf.reshape(1, -1)).tocsr()
+    x.eliminate_zeros()
+    return normalize(x, norm="l2", copy=False)
+
+
 def fit(corpora: dict[str, list[Example]], segmenter: Segmenter, params: dict | None = None):
-    """Fit vectorizer + logistic regression + Platt scaling; returns the exportable model dict."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    """Fit idf + logistic regression + Platt scaling; returns the exportable model dict."""
     from sklearn.linear_model import LogisticRegression
 
     params = {**PARAMS, **(params or {})}
@@ -52,26 +77,30 @@ def fit(corpora: dict[str, list[Example]], segmenter: Segmenter, params: dict | 
             elif ex.split == "calib" and corpus.domain == "weibo" and corpus.train_weight > 0:
                 calib_texts.append(ex.text)
                 calib_labels.append(ex.label)
-    analyzer = make_feature_function(segmenter.cut)
-    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=params["min_df"],
-                                 max_features=params["max_features"], dtype=np.float64)
     started = time.perf_counter()
-    x = vectorizer.fit_transform(texts)
-    log.info("features: %d texts x %d features in %.1fs", x.shape[0], x.shape[1], time.perf_counter() - started)
+    counts = count_matrix(texts, segmenter)
+    df = np.bincount(counts.indices, minlength=N_FEATURES)
+    n = counts.shape[0]
+    # smooth idf as scikit-learn computes it; buckets seen in fewer than min_df texts are dropped (idf 0)
+    idf = np.where(df >= params["min_df"], np.log((1 + n) / (1 + df)) + 1.0, 0.0)
+    x = tfidf(counts, idf)
+    log.info("features: %d texts, %d live buckets in %.1fs", n, int((idf > 0).sum()), time.perf_counter() - started)
     clf = LogisticRegression(C=params["C"], solver="liblinear", max_iter=params["max_iter"], random_state=0)
     started = time.perf_counter()
     clf.fit(x, np.asarray(labels), sample_weight=np.asarray(weights))
     log.info("logistic regression fitted in %.1fs", time.perf_counter() - started)
-    z = clf.decision_function(vectorizer.transform(calib_texts))
+    z = clf.decision_function(tfidf(count_matrix(calib_texts, segmenter), idf))
     platt = LogisticRegression(C=1e6, solver="lbfgs")
     platt.fit(z.reshape(-1, 1), np.asarray(calib_labels))
     calibration = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
-    vocab = vectorizer.get_feature_names_out()
+    coef = clf.coef_[0]
+    index = np.flatnonzero(idf > 0).astype(np.int32)  # every live bucket: all count towards the l2 norm
     model = {
         "format": FORMAT,
-        "vocab": "\n".join(vocab),
-        "idf": vectorizer.idf_.astype(np.float32),
-        "coef": clf.coef_[0].astype(np.float32),
+        "n_features": N_FEATURES,
+        "index": index,
+        "idf": idf[index].astype(np.float32),
+        "coef": coef[index].astype(np.float32),
         "intercept": float(clf.intercept_[0]),
         "calibration": calibration,
         "meta": {
@@ -81,7 +110,7 @@ def fit(corpora: dict[str, list[Example]], segmenter: Segmenter, params: dict | 
             "corpora": {c.name: c.train_weight for c in CORPORA},
         },
     }
-    digest = hashlib.sha1(model["vocab"].encode("utf-8"))
+    digest = hashlib.sha1(model["index"].tobytes())
     digest.update(model["coef"].tobytes())
     model["version"] = f"linear-tfidf-lr-{digest.hexdigest()[:10]}"
     return model

@@ -180,7 +180,7 @@ def test_children_receive_exactly_the_parents_settings(tmp_path, monkeypatch):
 def test_stopping_children_takes_their_whole_process_group(tmp_path):
     from zhengyu.processes import ChildProcesses
 
-    children = ChildProcesses(dict(os.environ), log_dir=tmp_path / "logs", stop_timeout_s=5)
+    children = ChildProcesses(dict(os.environ), log_dir=tmp_path / "logs", stop_timeout_s=1)
     # A child that ignores SIGTERM and has a grandchild: both must be gone after stop_all().
     script = ("import signal, subprocess, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
               "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)']); "

@@ -41,6 +41,15 @@ def write_source(sources_dir: Path, name: str, *, enabled: bool = True, interval
         encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def _no_runtime_left_behind(monkeypatch):
+    """configure_jobs() installs a process-wide runtime; each test starts and ends without one."""
+    monkeypatch.setattr(sched, "_runtime", None)
+    yield
+    if sched._runtime is not None:
+        sched._runtime.session_factory.kw["bind"].dispose()
+
+
 @pytest.fixture
 def scheduler_settings(tmp_path, db_url):
     def make(**extra):

@@ -14,6 +14,7 @@ stops every child and returns normally.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 import time
@@ -25,6 +26,7 @@ from sqlalchemy import func, select
 
 from zhengyu.errors import ZhengyuError
 from zhengyu.processes import (
+    Child,
     ChildProcesses,
     StopOnSignals,
     child_environment,
@@ -117,7 +119,8 @@ class DemoRunner:
         log.warning("第 %d 轮的 %s 步骤失败（退出码 %s）：%s；完整日志见 %s", self.rounds, name, code, tail, log_path)
         return False
 
-    def run_round(self, site_url: str, stop) -> None:
+    def run_round(self, site_url: str, stop, on_stored: Callable[[], None] | None = None) -> None:
+        """Crawl, analyse, (``on_stored``), detect, then report the store's totals."""
         self.rounds += 1
         before = store_counts(self._session_factory)
         self.run_step("crawl", cli_command("crawl", DEMO_SOURCE, "--base-url", site_url), stop)
@@ -126,14 +129,29 @@ class DemoRunner:
         self.run_step("analyze", cli_command("analyze", "--once"), stop)
         if stop.is_set():
             return
-        if self.detect_enabled and not self.run_step("detect", cli_command("detect"), stop) and not stop.is_set():
+        if on_stored is not None:
+            on_stored()
+        if self.detect_enabled and not stop.is_set() and not self.run_step("detect", cli_command("detect"), stop) \
+                and not stop.is_set():
             # Detection is optional for the demo; one failure is enough to know it is not available here.
             self.detect_enabled = False
             log.warning("研判（zhengyu detect）不可用，本次演示中跳过该步骤")
+        if stop.is_set():
+            return
         after = store_counts(self._session_factory)
         new = (after.posts + after.comments) - (before.posts + before.comments)
         self.say(f"第 {self.rounds} 轮：累计帖子 {after.posts} 条、评论 {after.comments} 条，"
                  f"已分析 {after.analysed} 条（本轮新增 {new} 条）")
+
+    def announce_dashboard(self, dashboard: Child, url: str, started: float, stop) -> None:
+        """Wait for the dashboard to answer, then print its URL (the first round is stored by then)."""
+        health = f"{url}/_stcore/health"
+        if not wait_until(lambda: url_answers(health) or not dashboard.alive(), DASHBOARD_START_TIMEOUT_S, stop):
+            if stop.is_set():
+                return
+            raise ZhengyuError(f"仪表盘在 {DASHBOARD_START_TIMEOUT_S:.0f} 秒内未能启动，日志见 {dashboard.log_path}")
+        self.check_children()
+        self.say(f"仪表盘已就绪：{url}   （启动用时 {time.monotonic() - started:.1f} 秒）")
 
     def check_children(self) -> None:
         dead = self.children.first_dead()
@@ -154,21 +172,15 @@ def run_demo(settings: Settings, config_dir: Path | str, dashboard_port: int | N
             say(f"正在启动政舆演示（数据库：{settings.database_url}）……")
             runner.prepare_store()
             site_url = runner.start_site(stop)
-            dashboard = None
+            announce = None
             if port is not None and not stop.is_set():
                 dashboard = runner.children.start("dashboard", streamlit_command(settings.dashboard.host, port))
-            if not stop.is_set():
-                runner.run_round(site_url, stop)
-            next_round = started + settings.demo.crawl_interval_s
-            if dashboard is not None and not stop.is_set():
                 url = dashboard_url(settings, port)
-                health = f"{url}/_stcore/health"
-                if not wait_until(lambda: url_answers(health) or not dashboard.alive(), DASHBOARD_START_TIMEOUT_S,
-                                  stop) and not stop.is_set():
-                    raise ZhengyuError(f"仪表盘在 {DASHBOARD_START_TIMEOUT_S:.0f} 秒内未能启动，日志见 {dashboard.log_path}")
-                runner.check_children()
-                if not stop.is_set():
-                    say(f"仪表盘已就绪：{url}   （启动用时 {time.monotonic() - started:.1f} 秒）")
+                announce = functools.partial(runner.announce_dashboard, dashboard, url, started, stop)
+            if not stop.is_set():
+                # The first round runs at once, so the dashboard has data when its URL is printed.
+                runner.run_round(site_url, stop, on_stored=announce)
+            next_round = started + settings.demo.crawl_interval_s
             if not stop.is_set():
                 say(f"样例站点：{site_url}；每 {settings.demo.crawl_interval_s:g} 秒采集一轮；"
                     f"子进程日志在 {runner.log_dir}。按 Ctrl-C 停止。")

@@ -15,7 +15,7 @@ import time
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -48,7 +48,11 @@ class PostWriter:
         self.updated = 0
         self.unchanged = 0
         self.max_published_at: datetime | None = None
-        self._insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+        insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+        table = Post.__table__
+        # One compiled statement, run as executemany with RETURNING (SQLAlchemy's "insertmanyvalues").
+        self._insert_stmt = (insert(table).on_conflict_do_nothing(index_elements=["platform", "external_id"])
+                             .returning(table.c.id, table.c.external_id))
 
     def write(self, items: list[PostItem | DeletionItem]) -> None:
         if not items:
@@ -83,30 +87,27 @@ class PostWriter:
         existing = self._existing(session, platform, wanted)
         ids = {key: row.id for key, row in existing.items()}
 
-        new_rows = [self._row(item, now) for item in posts if item.external_id not in existing]
+        # Insert in generations (posts, then their comments, then replies) so that each row is linked to its
+        # parent and root in the INSERT itself; a parent that is in neither the store nor this batch leaves an
+        # orphan that link_orphans() resolves later.
+        pending = {item.external_id: item for item in posts if item.external_id not in existing}
         inserted_keys: set[str] = set()
-        for chunk in _chunks(new_rows, 200):
-            stmt = self._insert(Post).values(chunk).on_conflict_do_nothing(
-                index_elements=["platform", "external_id"]).returning(Post.id, Post.external_id)
-            for row in session.execute(stmt).all():
-                inserted_keys.add(row.external_id)
-                ids[row.external_id] = row.id
+        while pending:
+            ready = [item for item in pending.values()
+                     if item.parent_external_id not in pending and item.root_external_id not in pending]
+            rows = [self._row(item, now, ids) for item in ready]
+            for chunk in _chunks(rows, 500):
+                for row in session.execute(self._insert_stmt, chunk):
+                    inserted_keys.add(row.external_id)
+                    ids[row.external_id] = row.id
+            for item in ready:
+                del pending[item.external_id]
         self.new += len(inserted_keys)
-        lost = {r["external_id"] for r in new_rows} - inserted_keys
+        tried = {item.external_id for item in posts if item.external_id not in existing}
+        lost = tried - inserted_keys
         if lost:  # another process inserted them between our select and insert: they are updates now
             existing.update(self._existing(session, platform, lost))
             ids.update({key: existing[key].id for key in lost if key in existing})
-
-        links = []
-        for item in posts:
-            if item.external_id not in inserted_keys:
-                continue
-            parent = ids.get(item.parent_external_id) if item.parent_external_id else None
-            root = ids.get(item.root_external_id) if item.root_external_id else None
-            if parent or root:
-                links.append({"id": ids[item.external_id], "parent_id": parent, "root_id": root})
-        if links:
-            session.execute(update(Post), links)
 
         changes = []
         for item in posts:
@@ -136,20 +137,33 @@ class PostWriter:
             if row is not None and not row.deleted:
                 changes.append({"id": row.id, "deleted": True, "updated_at": now})
         if changes:
-            session.execute(update(Post), changes)
+            self._update(session, changes)
             self.updated += len(changes)
         for item in posts:
             if item.kind in ("post", "article", "message") and item.published_at is not None:
                 if self.max_published_at is None or item.published_at > self.max_published_at:
                     self.max_published_at = item.published_at
 
-    def _row(self, item: PostItem, now: datetime) -> dict[str, Any]:
+    def _update(self, session, changes: list[dict[str, Any]]) -> None:
+        """Executemany UPDATEs by primary key, one statement per set of changed columns."""
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for change in changes:
+            groups.setdefault(tuple(sorted(k for k in change if k != "id")), []).append(change)
+        table = Post.__table__
+        for columns, group in groups.items():
+            stmt = (update(table).where(table.c.id == bindparam("row_id"))
+                    .values({c: bindparam(c) for c in columns}))
+            session.execute(stmt, [{**{c: g[c] for c in columns}, "row_id": g["id"]} for g in group])
+
+    def _row(self, item: PostItem, now: datetime, ids: dict[str, int]) -> dict[str, Any]:
         extra = dict(item.extra)
         if item.root_external_id:
             extra["root_external_id"] = item.root_external_id
         return {
             "source_id": self.source_id, "platform": item.platform, "external_id": item.external_id,
             "kind": item.kind, "url": item.url, "parent_external_id": item.parent_external_id,
+            "parent_id": ids.get(item.parent_external_id) if item.parent_external_id else None,
+            "root_id": ids.get(item.root_external_id) if item.root_external_id else None,
             "author_hash": item.author_hash, "author_type": item.author_type, "region": item.region,
             "title": item.title, "text_raw": item.text_raw, "text": item.text, "published_at": item.published_at,
             "fetched_at": now, "likes": item.likes, "reposts": item.reposts,
@@ -183,7 +197,7 @@ class PostWriter:
                     root = o.root_id or found.get((o.platform, (o.extra or {}).get("root_external_id")))
                     links.append({"id": o.id, "parent_id": parent, "root_id": root})
                 if links:
-                    session.execute(update(Post), links)
+                    self._update(session, links)
                     fixed += len(links)
         return fixed
 

@@ -8,6 +8,7 @@ from the store so a fresh process sees what an old one saw. Time comes only from
 from __future__ import annotations
 
 import logging
+import math
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -117,10 +118,13 @@ class Detector:
             for term in post.terms:
                 posts_of.setdefault(term, set()).add(post.id)
                 authors_of.setdefault(term, set()).add(post.author_key)
+        # Expected counts never fall below the floor, so fewer posts than this can never score high enough.
+        reachable = (p.min_score / 2 + math.sqrt(p.floor_expected + 0.375)) ** 2 - 0.375
+        least = max(p.min_count, p.min_ratio * p.floor_expected, reachable)
         found = []
         for term, ids in posts_of.items():
             count = len(ids)
-            if count < p.min_count or len(authors_of[term]) < p.min_authors:
+            if count < least or len(authors_of[term]) < p.min_authors:
                 continue
             exp = self.history.expectation(term, count, len(posts), start, now)
             if exp.ratio >= p.min_ratio and exp.score >= p.min_score:

@@ -109,3 +109,14 @@ class DetectionPipeline:
         record_matches(session, recent, self.plans, now)
         session.flush()
         return self.detector.hydrate(session, now) if since < now else 0
+
+
+def detect_once(settings, session_factory, now: datetime, analyzer: TextAnalyzer | None = None,
+                scheme: str | None = None) -> TickReport:
+    """One detection tick on the live store at ``now`` (for ``zhengyu detect`` and the scheduler's job)."""
+    from storage.engine import session_scope
+
+    with session_scope(session_factory) as session:
+        pipeline = DetectionPipeline.from_settings(settings, session, analyzer, scheme)
+        pipeline.catch_up(session, now)
+        return pipeline.tick(session, now)

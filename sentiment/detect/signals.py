@@ -70,6 +70,8 @@ class TermHistory:
         self.buckets: dict[int, Counter] = {}
         self.totals: dict[int, int] = {}
         self.first_at: datetime | None = None
+        self._totals_before: dict[int, int] = {}  # baseline size per end hour, cleared every tick
+        self._share_cache: dict[tuple[str, int], float] = {}
 
     def add(self, post: PostInfo) -> None:
         hour = hour_index(post.at)
@@ -79,6 +81,9 @@ class TermHistory:
             self.first_at = post.at
 
     def expire(self, now: datetime) -> None:
+        """Drop buckets older than the baseline and forget this tick's cached sums (call once per tick)."""
+        self._totals_before.clear()
+        self._share_cache.clear()
         oldest = hour_index(now) - 24 * (self.baseline_days + 1)
         for hour in [h for h in self.buckets if h < oldest]:
             del self.buckets[hour]
@@ -90,13 +95,16 @@ class TermHistory:
     def share(self, term: str, before: datetime) -> float:
         """The term's smoothed share of baseline posts before ``before`` (low means specific)."""
         end = hour_index(before)
-        n_term = n_all = 0
-        for hour in range(end - 24 * self.baseline_days, end):
-            total = self.totals.get(hour)
-            if total:
-                n_all += total
-                n_term += self.buckets[hour].get(term, 0)
-        return (n_term + 0.5) / (n_all + 1.0)
+        cached = self._share_cache.get((term, end))
+        if cached is not None:
+            return cached
+        hours = [h for h in range(end - 24 * self.baseline_days, end) if h in self.totals]
+        n_all = self._totals_before.get(end)
+        if n_all is None:
+            n_all = self._totals_before[end] = sum(self.totals[h] for h in hours)
+        n_term = sum(self.buckets[h].get(term, 0) for h in hours)
+        share = self._share_cache[(term, end)] = (n_term + 0.5) / (n_all + 1.0)
+        return share
 
     def expectation(self, term: str, observed: int, window_total: int, window_start: datetime,
                     now: datetime) -> Expectation:

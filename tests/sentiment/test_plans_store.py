@@ -69,3 +69,17 @@ def test_sync_match_and_preview(session_factory, tmp_path):
         sync_plans(session, load_plan_dir(tmp_path))
         rows = session.scalars(select(MonitorPlan).order_by(MonitorPlan.name)).all()
         assert [(r.name, r.rule) for r in rows] == [("停用", "打人"), ("涉警", "民警")]
+
+
+def test_plans_check_command_reports_files_and_errors(tmp_path):
+    from click.testing import CliRunner
+
+    from zhengyu.cli import cli
+
+    (tmp_path / "ok.yaml").write_text("name: 诈骗\nrule: 电诈 OR 杀猪盘\n", encoding="utf-8")
+    args = ["--data-dir", str(tmp_path / "data"), "--set", f"analysis.plans_dir={tmp_path}", "plans", "check"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0 and "1 个监测方案" in result.output
+    (tmp_path / "bad.yaml").write_text("name: 坏\nrule: 电诈 AND\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and "bad.yaml" in result.output and "第 7 列" in result.output

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from sentiment.detect.pipeline import DetectionPipeline
 from sentiment.detect.synthetic import Incident, generate_stream
 from sentiment.replay import ReplaySummary, parse_record, read_stream, replay
-from storage.engine import make_session_factory
 from storage.models import Analysis, Issue, Post
 from tests.sentiment.detect_helpers import REPO_ROOT, T0, KeywordAnalyzer, hours, shipped_rules, write_jsonl
 from zhengyu.cli import cli
@@ -128,3 +127,30 @@ def test_speed_paces_stream_time_against_wall_time(session_factory):
         assert session.scalar(select(func.count(Post.id))) == 12
         assert session.scalar(select(func.count(Analysis.post_id))) == 12
         assert session.scalar(select(func.count(Issue.id))) == 0
+
+
+@pytest.mark.slow
+def test_replay_real_topic_streams_with_the_production_analyzer(db_url, tmp_path, shared_data):
+    """Real weibo2018 topic posts (real times) through the shipped analyser: bursts raise issues, 同济大学 does not."""
+    import csv
+    from collections import Counter
+
+    rows = list(csv.DictReader(open(shared_data / "events" / "weibo2018_topics_with_time.csv", encoding="utf-8")))
+    records = [{"id": r["mid"], "text": r["text"], "published_at": r["created_utc"] + "+00:00", "platform": "weibo",
+                "author": r["mid"]} for r in rows]
+    topic_of = {r["mid"]: r["topic"] for r in rows}
+    path = write_jsonl(tmp_path / "topics.jsonl", records)
+    runner = CliRunner()
+    result = runner.invoke(cli, [*cli_args(db_url, tmp_path), "replay", str(path)])
+    assert result.exit_code == 0, result.output
+    issues = json.loads(runner.invoke(cli, [*cli_args(db_url, tmp_path), "issues", "export"]).output)
+    leading = {}
+    for issue in issues:
+        topic, n = Counter(topic_of[m] for m in issue["member_post_ids"]).most_common(1)[0]
+        assert n / len(issue["member_post_ids"]) >= 0.5, issue["title"]
+        leading.setdefault(topic, datetime.fromisoformat(issue["first_flagged_at"]))
+    assert {"周杰伦", "毕业"} <= set(leading)
+    assert "同济大学" not in leading  # spread over a week, never more than 8 posts an hour
+    # 周杰伦: 62 posts in 15:00–16:00 UTC, 毕业: 100 posts in 16:00–17:00 UTC on 2018-05-24
+    assert leading["周杰伦"] <= datetime.fromisoformat("2018-05-24T17:00:00+00:00")
+    assert leading["毕业"] <= datetime.fromisoformat("2018-05-24T18:00:00+00:00")

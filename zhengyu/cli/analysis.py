@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import sys
@@ -92,8 +93,8 @@ def analyze_text(app: AppContext, model: str | None) -> None:
     Plain lines get their line number (from 1) as id; empty lines are skipped.
     """
     analyzer = _build_analyzer(app, model)
-    stdin = click.get_text_stream("stdin", errors="replace")
-    out = click.get_text_stream("stdout")
+    # undecodable bytes become U+FFFD instead of killing the stream
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
     for lineno, line in enumerate(stdin, start=1):
         if not line.strip():
             continue
@@ -109,9 +110,7 @@ def analyze_text(app: AppContext, model: str | None) -> None:
                 record = {"id": ident, "line": lineno, "error": f"分析失败：{type(exc).__name__}: {exc}"}
             else:
                 record = {"id": ident, **result.as_dict()}
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        out.flush()
-    sys.stdout.flush()
+        click.echo(json.dumps(record, ensure_ascii=False))
 
 
 def register(cli: click.Group) -> None:

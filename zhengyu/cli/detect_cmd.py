@@ -16,17 +16,23 @@ from zhengyu.errors import ZhengyuError
 SCHEMES = click.Choice(["three", "four"])
 
 
-def _pipeline(app: AppContext, session, scheme: str | None):
-    from sentiment.detect.pipeline import DetectionPipeline
+def _guarded(call):
+    """Turn rule-table, plan-file and model-loading problems into one Chinese line."""
     from sentiment.detect.rules import RulesError
     from sentiment.plans.store import PlanFileError
 
     try:
-        return DetectionPipeline.from_settings(app.settings, session, scheme=scheme)
+        return call()
     except (RulesError, PlanFileError) as exc:
         raise ZhengyuError(str(exc)) from exc
     except RuntimeError as exc:  # the analyser could not be loaded
         raise ZhengyuError(f"无法加载分析模型：{exc}") from exc
+
+
+def _pipeline(app: AppContext, session, scheme: str | None):
+    from sentiment.detect.pipeline import DetectionPipeline
+
+    return _guarded(lambda: DetectionPipeline.from_settings(app.settings, session, scheme=scheme))
 
 
 def _parse_at(value: str | None, tz: ZoneInfo) -> datetime:
@@ -45,15 +51,12 @@ def _parse_at(value: str | None, tz: ZoneInfo) -> datetime:
 @pass_app
 def detect(app: AppContext, at: str | None, scheme: str | None) -> None:
     """Find emerging issues in recent posts and grade their warning levels (one detection tick)."""
-    from storage.engine import session_scope
+    from sentiment.detect.pipeline import detect_once
 
     app.migrated_engine()
     now = _parse_at(at, ZoneInfo(app.settings.timezone))
-    with session_scope(app.session_factory()) as session:
-        pipeline = _pipeline(app, session, scheme)
-        read = pipeline.catch_up(session, now)
-        report = pipeline.tick(session, now)
-    click.echo(f"研判完成（{now.isoformat()}）：读取近期信息 {read} 条，窗口内 {report.window_posts} 条，"
+    report = _guarded(lambda: detect_once(app.settings, app.session_factory(), now, scheme=scheme))
+    click.echo(f"研判完成（{now.isoformat()}）：窗口内 {report.window_posts} 条，"
                f"新话题 {len(report.created)} 个，更新 {len(report.updated)} 个，关闭 {len(report.closed)} 个，"
                f"预警 {report.alerts} 条。")
 
