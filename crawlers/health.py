@@ -90,12 +90,18 @@ def load_state(factory, source_id: int, source: SourceConfig) -> CrawlState:
             children[ext] = count
             if url:
                 known_urls[url] = count
+        repost_stmt = (select(root.external_id, func.count(child.id))
+                       .join(child, child.parent_id == root.id)
+                       .where(root.source_id == source_id, root.kind == "post", child.kind == "post")
+                       .group_by(root.external_id))
+        reposts = {ext: count for ext, count in session.execute(repost_stmt)}
         statuses = {}
         for ext, url, extra in session.execute(status_stmt):
             status = (extra or {}).get("status")
             if status:
                 statuses[ext] = statuses[url or ext] = status
-    return CrawlState(high_water=high_water, children=children, known_urls=known_urls, statuses=statuses)
+    return CrawlState(high_water=high_water, children=children, known_urls=known_urls, statuses=statuses,
+                      reposts=reposts)
 
 
 def finish_run(factory, source_id: int, run_id: int, *, ok: bool, error: str | None, items_new: int,

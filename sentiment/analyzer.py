@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sentiment.categories import CategoryClassifier
-from sentiment.keywords import IdfTable, TextRankExtractor, load_idf, tfidf_keywords
+from sentiment.keywords import IdfTable, TextRankExtractor, candidate_filter, load_idf, tfidf_keywords
 from sentiment.model import SentimentModel, label_for, load_model
 from sentiment.normalize import prepare_for_analysis
 from sentiment.segment import Lexicon, Segmenter
@@ -63,6 +63,7 @@ class Analyzer:
         self.neutral_high = neutral_high
         self._stopwords = lexicon.stopwords
         self._terms = lexicon.words
+        self._candidate = candidate_filter(self._stopwords, self._terms)
         self._textrank = (TextRankExtractor(segmenter.jieba_tokenizer(), lexicon.stopwords)
                           if keyword_method == "textrank" else None)
 
@@ -103,7 +104,8 @@ class Analyzer:
         if self._textrank is not None:
             keywords = self._textrank.keywords(prepared.text, self.top_k)
         else:
-            keywords = tfidf_keywords(words, self.idf, self._stopwords, self._terms, self.top_k, prepared.hashtags)
+            keywords = tfidf_keywords(words, self.idf, self._stopwords, self._terms, self.top_k, prepared.hashtags,
+                                      self._candidate)
         categories = self.categorizer.categorize(prepared.text)
         return TextAnalysis(label_for(p, self.neutral_low, self.neutral_high), p, tuple(keywords),
                             tuple(categories), self.model.version, prepared.hashtags)

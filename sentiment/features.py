@@ -2,7 +2,7 @@
 
 :func:`feature_ids` serves both training (:mod:`sentiment.train` builds the sparse matrix from it) and inference
 (:mod:`sentiment.model`), so the two can never drift apart. Features are hashed into fixed buckets (2**21 for
-character n-grams, computed in numpy; 2**18 for words, CRC-32): no vocabulary to look up, which is what makes the
+character n-grams and 2**18 for words and word bigrams, computed in numpy): no vocabulary to look up, which is what makes the
 per-post analysis fast.
 
 Negation: a negator (不, 没有, 并非 …) flips the polarity of the words that follow it up to the next punctuation
@@ -13,6 +13,7 @@ negators cancel out: 不是不好 gives the plain feature ``好``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from zlib import crc32
@@ -23,11 +24,14 @@ CHAR_BITS = 21
 WORD_BITS = 18
 CHAR_BUCKETS = 1 << CHAR_BITS
 N_FEATURES = CHAR_BUCKETS + (1 << WORD_BITS)
-_WORD_MASK = (1 << WORD_BITS) - 1
 _FIB = np.uint64(0x9E3779B97F4A7C15)
 _CHAR_SHIFT = np.uint64(64 - CHAR_BITS)
 _SHIFT21 = np.uint64(21)
 _SHIFT42 = np.uint64(42)
+_SHIFT32 = np.uint64(32)
+_WORD_SHIFT = np.uint64(64 - WORD_BITS)
+_WORD_MASK64 = np.uint64((1 << WORD_BITS) - 1)
+_CHAR_BUCKETS64 = np.uint64(1 << CHAR_BITS)
 _EMPTY = np.zeros(0, dtype=np.int64)
 NEGATION_SCOPE = 3
 NEGATORS = frozenset(
@@ -44,11 +48,15 @@ _NOT_NEGATING = frozenset(
 # "不是不好", "没有不满意的": two negators in a row cancel out; for the character n-grams both are dropped, otherwise
 # the n-grams 不好 / 不满 would outvote the meaning. 不得不 (have to) and 不仅/不但/不过… are not negations.
 _DOUBLE_NEGATION_RE = re.compile(r"(?:不是|并非|并不是|并没有|没有|不会|不能|绝非|无)不(?!得不|仅|但|过|断|管|论|少|同|久|如|然|禁)")
+_NEGATION_CHARS = frozenset("".join(NEGATORS) + "".join(_NEG_PREFIXES))
 _PUNCT = frozenset("，。！？；：、,.!?;:…~～\n()（）【】[]「」『』\"'“”‘’")
 
 
 def negation_marked(words: Iterable[str]) -> list[str]:
     """Words with those inside an odd number of negations prefixed by ``¬``."""
+    words = list(words)
+    if _NEGATION_CHARS.isdisjoint("".join(words)):  # fast path, same result: no negator, only punctuation goes
+        return [w for w in words if not (w in _PUNCT or (len(w) == 1 and not w.isalnum()))]
     out: list[str] = []
     parity = 0
     left = 0
@@ -116,13 +124,24 @@ def char_ngram_ids(text: str) -> np.ndarray:
 
 
 def word_feature_ids(words: list[str]) -> np.ndarray:
-    """Hashed ids (after the character buckets) of negation-marked words and word bigrams."""
+    """Hashed ids (after the character buckets) of negation-marked words and word bigrams.
+
+    A word's 32-bit key is the CRC-32 of the word (memoised; stable across processes, unlike ``hash()``); a bigram's
+    id is the Fibonacci hash of its two keys packed into 64 bits, computed in numpy."""
     marked = [w for w in negation_marked(words) if not w.isspace()]
     if not marked:
         return _EMPTY
-    feats = [("w:" + w).encode("utf-8") for w in marked]
-    feats += [f"b:{a}_{b}".encode("utf-8") for a, b in zip(marked, marked[1:])]
-    return np.fromiter((CHAR_BUCKETS + (crc32(f) & _WORD_MASK) for f in feats), dtype=np.int64, count=len(feats))
+    k = np.array([_word_key(w) for w in marked], dtype=np.uint64)
+    uni = (k & _WORD_MASK64) + _CHAR_BUCKETS64
+    if len(k) < 2:
+        return uni.astype(np.int64)
+    bi = ((((k[:-1] << _SHIFT32) | k[1:]) * _FIB) >> _WORD_SHIFT) + _CHAR_BUCKETS64
+    return np.concatenate((uni, bi)).astype(np.int64)
+
+
+@functools.lru_cache(maxsize=500_000)
+def _word_key(word: str) -> int:
+    return crc32(word.encode("utf-8"))
 
 
 def feature_ids(text: str, words: list[str]) -> np.ndarray:

@@ -10,12 +10,13 @@ dictionary, and is much slower.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import logging
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,23 +110,39 @@ def load_idf(data_dir: Path | str | None, min_store_docs: int) -> IdfTable:
     return IdfTable.load(SHIPPED_IDF_FILE)
 
 
+def candidate_filter(stopwords: frozenset[str], terms: frozenset[str], cache_size: int = 200_000
+                     ) -> Callable[[str], bool]:
+    """A memoised :func:`is_candidate` (the same few thousand words recur in every post)."""
+    @functools.lru_cache(maxsize=cache_size)
+    def check(word: str) -> bool:
+        return is_candidate(word, stopwords, terms)
+
+    return check
+
+
 def tfidf_keywords(words: list[str], idf: IdfTable, stopwords: frozenset[str], terms: frozenset[str],
-                   top_k: int, extra: Iterable[str] = ()) -> list[str]:
+                   top_k: int, extra: Iterable[str] = (), candidate: Callable[[str], bool] | None = None
+                   ) -> list[str]:
     """Top ``top_k`` words by tf × idf; ``extra`` phrases (hashtag topics) count as whole words too.
 
     Dictionary terms get a small boost: in this domain they are the words an analyst searches by."""
-    counts = Counter(w for w in words if is_candidate(w, stopwords, terms))
+    if candidate is None:
+        candidate = functools.partial(is_candidate, stopwords=stopwords, terms=terms)
+    counts = Counter(words)
     for phrase in extra:
         if 2 <= len(phrase) <= 20:
             counts[phrase] += 1
-    if not counts:
-        return []
+    table, default = idf.idf, idf.default_idf
     scored = []
     for word, tf in counts.items():
-        score = tf * idf.get(word)
+        if not candidate(word):
+            continue
+        score = tf * table.get(word, default)
         if word in terms:
             score *= 1.5
         scored.append((-score, word))
+    if not scored:
+        return []
     scored.sort()
     return [w for _, w in scored[:top_k]]
 

@@ -19,6 +19,8 @@ from crawlers.sample_site import text as gen
 POST_ID_BASE = 4_900_000_000_000_000
 COMMENT_ID_BASE = 5_000_000_000_000_000
 REPLY_ID_BASE = 5_100_000_000_000_000
+REPOST_ID_BASE = 4_950_000_000_000_000
+REPOST_TEXTS = ["转发微博", "扩散！", "关注后续", "希望早日有个结果", "转给家里老人看看", "支持依法处理"]
 INCIDENT_SEQ_BASE = 10_000_000
 USER_ID_BASE = 1_000_000_000
 
@@ -50,6 +52,15 @@ class SampleComment:
     sentiment: str
 
 
+@dataclass(frozen=True)
+class SampleRepost:
+    id: int
+    post_id: int
+    at: datetime
+    text: str
+    user: SampleUser
+
+
 @dataclass
 class SamplePost:
     seq: int
@@ -65,6 +76,7 @@ class SamplePost:
     deleted_at: datetime | None
     reposts: int
     comments: list[SampleComment] = field(default_factory=list)  # sorted by time, replies included
+    repost_items: list[SampleRepost] = field(default_factory=list)  # sorted by time
 
     def text_at(self, now: datetime) -> str:
         if self.edited_at is not None and now >= self.edited_at:
@@ -73,6 +85,9 @@ class SamplePost:
 
     def visible(self, now: datetime) -> bool:
         return self.at <= now and (self.deleted_at is None or now < self.deleted_at)
+
+    def reposts_at(self, now: datetime) -> list[SampleRepost]:
+        return [r for r in self.repost_items if r.at <= now]
 
     def comments_at(self, now: datetime) -> list[SampleComment]:
         idx = bisect.bisect_right([c.at for c in self.comments], now)
@@ -175,6 +190,13 @@ class SampleStream:
                                               r_text.sentiment))
         comments.sort(key=lambda c: (c.at, c.id))
         post.comments = comments
+        # Drawn after everything else so that adding reposts left earlier content unchanged.
+        r_offset = 0.0
+        for k in range(min(post.reposts, 8)):
+            r_offset += rng.expovariate(1 / 120.0) + 10
+            text = rng.choice(REPOST_TEXTS)
+            post.repost_items.append(SampleRepost(REPOST_ID_BASE + seq * 100 + k, post.id,
+                                                  at + timedelta(seconds=r_offset), text, rng.choice(self.users)))
         return post
 
     def _slot(self, i: int) -> tuple[datetime, timedelta]:

@@ -7,7 +7,8 @@ Endpoints (all under ``/api``):
 - ``statuses/show?id=ID``: one post (``ok: 0`` once deleted);
 - ``comments/hotflow?id=ID&mid=ID&max_id=X&max_id_type=0``: top-level comments, cursor paging, ``max_id == 0`` at
   the end, first two replies inline; ``ok: 0`` with "快来发表你的评论吧" when there are none;
-- ``comments/hotFlowChild?cid=CID&max_id=X&max_id_type=0``: the replies under one comment (楼中楼).
+- ``comments/hotFlowChild?cid=CID&max_id=X&max_id_type=0``: the replies under one comment (楼中楼);
+- ``statuses/repostTimeline?id=ID&page=N``: a post's reposts (转发), each with the original as retweeted_status.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def mblog_json(post: SamplePost, now: datetime) -> dict:
         "created_at": weibo_time(post.at), "id": str(post.id), "idstr": str(post.id), "mid": str(post.id),
         "bid": f"S{post.id:x}", "can_edit": False, "text": render_text(text), "textLength": len(text) * 2,
         "source": "微博 weibo.com", "favorited": False, "isLongText": False, "pic_num": 0,
-        "user": user_json(post.user), "reposts_count": post.reposts, "comments_count": len(comments),
+        "user": user_json(post.user), "reposts_count": len(post.reposts_at(now)), "comments_count": len(comments),
         "attitudes_count": sum(c.likes for c in comments) // 3 + post.seq % 7,
         "region_name": f"发布于 {post.user.province}",
         "edit_count": 1 if post.edited_at is not None and now >= post.edited_at else 0,
@@ -206,7 +207,35 @@ def hotflow_child(stream: SampleStream, query: str, now: datetime) -> dict:
             "max_id": next_id, "max_id_type": 0, "rootComment": [comment_json(root, [], False)]}
 
 
+REPOST_PAGE_SIZE = 10
+
+
+def repost_timeline(stream: SampleStream, query: str, now: datetime) -> dict:
+    """``statuses/repostTimeline?id=ID&page=N``: the reposts of a post, newest first, each carrying the original
+    as ``retweeted_status``."""
+    params = _qs(query)
+    try:
+        post = stream.post(int(params.get("id", "0")), now)
+        page = int(params.get("page", "1") or "1")
+    except ValueError:
+        return {"ok": 0, "msg": "参数错误"}
+    if post is None or not post.visible(now):
+        return {"ok": 0, "errno": "20101", "msg": "抱歉，此微博已被作者删除。"}
+    reposts = post.reposts_at(now)[::-1]
+    chunk = reposts[(page - 1) * REPOST_PAGE_SIZE: page * REPOST_PAGE_SIZE]
+    if page < 1 or not chunk:
+        return {"ok": 0, "msg": "还没有人转发过"}
+    original = mblog_json(post, now)
+    return {"ok": 1, "data": {
+        "data": [{"created_at": weibo_time(r.at), "id": str(r.id), "idstr": str(r.id), "mid": str(r.id),
+                  "text": render_text(r.text) + f'//<a href="/n/{post.user.screen_name}">@{post.user.screen_name}</a>',
+                  "user": user_json(r.user), "reposts_count": 0, "comments_count": 0, "attitudes_count": 0,
+                  "retweeted_status": original} for r in chunk],
+        "total_number": len(reposts), "hot_total_number": 0, "max": -(-len(reposts) // REPOST_PAGE_SIZE)}}
+
+
 ROUTES = {
+    "/api/statuses/repostTimeline": repost_timeline,
     "/api/container/getIndex": get_index,
     "/api/statuses/show": statuses_show,
     "/api/comments/hotflow": hotflow,

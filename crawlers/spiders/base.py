@@ -27,6 +27,7 @@ class CrawlState:
     children: dict[str, int] = field(default_factory=dict)
     known_urls: dict[str, int] = field(default_factory=dict)
     statuses: dict[str, str] = field(default_factory=dict)  # message-board handling status, by id and URL
+    reposts: dict[str, int] = field(default_factory=dict)  # stored reposts under a known post
 
 
 class SourceSpider(scrapy.Spider):

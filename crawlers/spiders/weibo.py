@@ -32,6 +32,7 @@ class WeiboEndpoints(BaseModel):
     show: str = "/api/statuses/show"
     hotflow: str = "/api/comments/hotflow"
     hotflow_child: str = "/api/comments/hotFlowChild"
+    repost_timeline: str = "/api/statuses/repostTimeline"
 
 
 class WeiboOptions(BaseModel):
@@ -42,6 +43,7 @@ class WeiboOptions(BaseModel):
     timelines: list[str] = Field(default_factory=list, description="Account ids whose timelines are walked.")
     comments: bool = True
     replies: bool = True
+    reposts: bool = Field(False, description="Also collect reposts (转发), stored as posts under the original.")
     endpoints: WeiboEndpoints = Field(default_factory=WeiboEndpoints)
 
 
@@ -122,6 +124,8 @@ class WeiboSpider(SourceSpider):
                 yield item
                 if self.options.comments and self.needs_children(item.external_id, item.comments_count):
                     yield self.comments_request(item.external_id, 0)
+                if self.options.reposts and item.reposts > self.state.reposts.get(item.external_id, 0):
+                    yield self.reposts_request(item.external_id, 1)
         next_page = (body.get("cardlistInfo") or {}).get("page")
         if next_page and not reached_floor and page < self.source.max_pages:
             yield scrapy.Request(self._list_url(containerid, page + 1, extra), callback=self.parse_list,
@@ -147,6 +151,27 @@ class WeiboSpider(SourceSpider):
             reposts=_int(mblog.get("reposts_count")), comments_count=_int(mblog.get("comments_count")),
             extra=extra,
         )
+
+    # -- reposts ---------------------------------------------------------------------------------------
+    def reposts_request(self, post_id: str, page: int) -> scrapy.Request:
+        url = self.source.url(self.options.endpoints.repost_timeline) + "?" + urlencode({"id": post_id, "page": page})
+        return scrapy.Request(url, callback=self.parse_reposts, cb_kwargs={"post_id": post_id, "page": page})
+
+    def parse_reposts(self, response, post_id: str, page: int):
+        data = self._json(response)
+        if data is None or data.get("ok") != 1:
+            return
+        body = data.get("data") or {}
+        for mblog in body.get("data") or []:
+            item = self.post_item(mblog) if isinstance(mblog, dict) else None
+            if item is None:
+                continue
+            # A repost is a post of its own, linked to the original as its parent (not as a thread member).
+            item.parent_external_id = post_id
+            item.extra["repost_of"] = post_id
+            yield item
+        if page < _int(body.get("max")) and page < self.source.max_pages:
+            yield self.reposts_request(post_id, page + 1)
 
     # -- comments --------------------------------------------------------------------------------------
     def comments_request(self, post_id: str, max_id: int) -> scrapy.Request:

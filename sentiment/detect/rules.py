@@ -158,8 +158,8 @@ def parse_rules(data: dict[str, Any], source: str = "warning_rules.yaml", scheme
     if not isinstance(data, dict):
         raise RulesError(f"{source}: 顶层应为键值映射")
     version = str(data.get("version") or "").strip()
-    if not version:
-        raise RulesError(f"{source}: 缺少 version（规则表版本号）")
+    if not version or len(version) > 40:
+        raise RulesError(f"{source}: version（规则表版本号）必填，且不超过 40 个字符")
     scheme = scheme or str(data.get("scheme") or "three")
     schemes = data.get("schemes") or {}
     if scheme not in schemes:
@@ -167,8 +167,8 @@ def parse_rules(data: dict[str, Any], source: str = "warning_rules.yaml", scheme
     levels = []
     for rank, raw in enumerate(schemes[scheme] or []):
         where = f"{source} schemes.{scheme}[{rank}]"
-        if not isinstance(raw, dict) or not raw.get("code") or not raw.get("name"):
-            raise RulesError(f"{where}: 每一级需要 code 和 name")
+        if not isinstance(raw, dict) or not raw.get("code") or not raw.get("name") or len(str(raw["code"])) > 20:
+            raise RulesError(f"{where}: 每一级需要 code（不超过 20 个字符）和 name")
         rules = []
         for rule in raw.get("when") or []:
             if not isinstance(rule, dict):

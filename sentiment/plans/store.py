@@ -38,6 +38,10 @@ def load_plan_file(path: Path) -> CompiledPlan:
     for key in ("name", "rule"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise PlanFileError(f"{path}: 缺少必填项 {key}")
+    if len(data["name"].strip()) > 100:
+        raise PlanFileError(f"{path}: name 不能超过 100 个字符")
+    if data.get("category") is not None and (not isinstance(data["category"], str) or len(data["category"]) > 40):
+        raise PlanFileError(f"{path}: category 应为不超过 40 个字符的文本")
     try:
         plan = compile_plan(
             data["name"].strip(), data["rule"], data.get("exclusions") or (), data.get("category"), data.get("scope")

@@ -28,7 +28,7 @@ def write_config(tmp_path: Path, sources: list[dict], **crawl) -> Path:
 def weibo_source(base_url: str, name: str = "t_weibo", **overrides) -> dict:
     source = {"name": name, "family": "weibo", "platform": "weibo_sample", "base_url": base_url,
               "throttle": "fast", "revisit_hours": 6, "max_pages": 500,
-              "options": {"feeds": ["102803"], "comments": True, "replies": True}}
+              "options": {"feeds": ["102803"], "comments": True, "replies": True, "reposts": True}}
     source.update(overrides)
     return source
 
@@ -54,6 +54,8 @@ def expected_weibo(stream, now) -> dict[str, tuple[str, str | None]]:
         out[str(post.id)] = ("post", None)
         for c in post.comments_at(now):
             out[str(c.id)] = ("reply", str(c.root_id)) if c.is_reply else ("comment", str(post.id))
+        for r in post.reposts_at(now):
+            out[str(r.id)] = ("post", str(post.id))  # a repost: a post of its own under the original
     return out
 
 

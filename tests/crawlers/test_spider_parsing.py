@@ -130,3 +130,11 @@ def test_forum_spider_reads_a_real_tieba_thread_page(shared_data):
     assert all(i.published_at is not None for i in items)
     pages = [o for o in out if isinstance(o, Request) and "pn=" in o.url and "/p/comment" not in o.url]
     assert len(pages) == 12  # page 1 of 13
+
+
+def test_a_real_repost_keeps_the_link_to_its_original(shared_data):
+    data = json.loads((shared_data / "pages/platforms/weibo/extracted_statuses_show_retweet.json").read_text("utf-8"))
+    item = weibo_spider().post_item(data["data"])
+    assert item.external_id == "4383411844046171" and item.text_raw == "转发微博"
+    assert item.extra["retweeted_id"] == "4383404751066167"
+    assert item.published_at == datetime(2019, 6, 15, 11, 44, 46, tzinfo=CST)

@@ -44,6 +44,7 @@ def test_crawl_collects_every_post_comment_and_reply_with_links(site, engine, db
     stored = stored_posts(engine, "weibo_sample")
     assert set(stored) == set(expected)
     assert {k for k, (kind, _) in expected.items() if kind == "reply"}, "the sample should contain 楼中楼 replies"
+    assert {k for k, (kind, parent) in expected.items() if kind == "post" and parent}, "and reposts"
     for ext, (kind, parent) in expected.items():
         row = stored[ext]
         assert row["kind"] == kind
@@ -106,7 +107,7 @@ def test_since_until_limit_the_posts(site, engine, db_url, tmp_path):
     since, until = T0 - timedelta(minutes=15), T0 - timedelta(minutes=5)
     run_crawl(config, db_url, "t_weibo", "--since", since.isoformat(), "--until", until.isoformat())
     stored = stored_posts(engine, "weibo_sample")
-    posts = {k: r for k, r in stored.items() if r["kind"] == "post"}
+    posts = {k: r for k, r in stored.items() if r["kind"] == "post" and r["parent"] is None}  # reposts follow
     wanted = {str(p.id) for p in site.stream.visible_posts(T0) if since <= p.at < until}
     assert set(posts) == wanted
 

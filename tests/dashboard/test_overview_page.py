@@ -20,8 +20,8 @@ def run_app(monkeypatch, tmp_path):
         app = AppTest.from_file(str(APP), default_timeout=60)
         app.run()
         for key, value in widgets.items():
-            app.sidebar.multiselect(key=key).set_value(value) if isinstance(value, list) \
-                else app.sidebar.selectbox(key=key).set_value(value)
+            widget = app.sidebar.multiselect(key=key) if isinstance(value, list) else app.sidebar.selectbox(key=key)
+            widget.set_value(value)
         if widgets:
             app.run()
         assert not app.exception, app.exception
