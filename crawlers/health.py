@@ -41,24 +41,24 @@ def ensure_source(factory, source: SourceConfig) -> int:
     race finds the winner's row on its second try.
     """
     config = source.model_dump(mode="json")
-    for attempt in range(2):
-        try:
-            with session_scope(factory) as session:
-                row = session.execute(select(Source).where(Source.name == source.name)).scalar_one_or_none()
-                if row is None:
-                    row = Source(name=source.name, family=source.family, config=config,
-                                 interval_s=source.interval_s, enabled=source.enabled, consecutive_failures=0,
-                                 last_run_items=0)
-                    session.add(row)
-                    session.flush()
-                else:
-                    row.family, row.config, row.interval_s, row.enabled = (source.family, config,
-                                                                           source.interval_s, source.enabled)
-                return row.id
-        except IntegrityError:
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+    try:
+        return _upsert_source(factory, source, config)
+    except IntegrityError:
+        return _upsert_source(factory, source, config)
+
+
+def _upsert_source(factory, source: SourceConfig, config: dict) -> int:
+    with session_scope(factory) as session:
+        row = session.execute(select(Source).where(Source.name == source.name)).scalar_one_or_none()
+        if row is None:
+            row = Source(name=source.name, family=source.family, config=config, interval_s=source.interval_s,
+                         enabled=source.enabled, consecutive_failures=0, last_run_items=0)
+            session.add(row)
+            session.flush()
+        else:
+            row.family, row.config, row.interval_s, row.enabled = (source.family, config, source.interval_s,
+                                                                   source.enabled)
+        return row.id
 
 
 def start_run(factory, source_id: int, now: datetime) -> int:

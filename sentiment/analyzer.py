@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sentiment.categories import CategoryClassifier
 from sentiment.keywords import IdfTable, TextRankExtractor, candidate_filter, load_idf, tfidf_keywords
 from sentiment.model import SentimentModel, label_for, load_model
-from sentiment.normalize import prepare_for_analysis
+from sentiment.normalize import PreparedText, prepare_for_analysis
 from sentiment.segment import Lexicon, Segmenter
 
 if TYPE_CHECKING:
@@ -100,7 +100,20 @@ class Analyzer:
     def analyze(self, text: str | None) -> TextAnalysis:
         prepared = prepare_for_analysis(text)
         words = self.segmenter.cut(prepared.text)
-        p = self.model.prob_positive(prepared.text, words)
+        return self._finish(prepared, words, self.model.prob_positive(prepared.text, words))
+
+    def analyze_many(self, texts: Iterable[str | None]) -> list[TextAnalysis]:
+        """Same results as ``analyze`` on each text; the linear model scores the batch in one go."""
+        prepared = [prepare_for_analysis(t) for t in texts]
+        words = [self.segmenter.cut(p.text) for p in prepared]
+        batch = getattr(self.model, "prob_positive_many", None)
+        if batch is not None:
+            probs = batch([p.text for p in prepared], words)
+        else:
+            probs = [self.model.prob_positive(p.text, w) for p, w in zip(prepared, words)]
+        return [self._finish(p, w, prob) for p, w, prob in zip(prepared, words, probs)]
+
+    def _finish(self, prepared: PreparedText, words: list[str], p: float) -> TextAnalysis:
         if self._textrank is not None:
             keywords = self._textrank.keywords(prepared.text, self.top_k)
         else:
@@ -109,9 +122,6 @@ class Analyzer:
         categories = self.categorizer.categorize(prepared.text)
         return TextAnalysis(label_for(p, self.neutral_low, self.neutral_high), p, tuple(keywords),
                             tuple(categories), self.model.version, prepared.hashtags)
-
-    def analyze_many(self, texts: Iterable[str | None]) -> list[TextAnalysis]:
-        return [self.analyze(t) for t in texts]
 
 
 def default_analyzer(config_dir: Path | str | None = None) -> Analyzer:

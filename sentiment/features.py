@@ -147,3 +147,29 @@ def _word_key(word: str) -> int:
 def feature_ids(text: str, words: list[str]) -> np.ndarray:
     """All feature ids of one prepared text and its words (with repeats: counts are term frequencies)."""
     return np.concatenate((char_ngram_ids(sentiment_text(text)), word_feature_ids(words)))
+
+
+def batch_feature_ids(texts: list[str], words: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """``(rows, ids)`` of the features of many texts at once: the same multiset of ids per text as
+    :func:`feature_ids`, with the character n-grams of the whole batch hashed in one pass."""
+    prepared = [sentiment_text(t).replace("\0", "") for t in texts]
+    n = len(prepared)
+    lengths = np.fromiter((len(t) + 1 for t in prepared), dtype=np.int64, count=n)
+    a = np.frombuffer(("\0".join(prepared) + "\0").encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    row_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    ok = a != 0  # the separators: no n-gram may include one
+    ok2 = ok[:-1] & ok[1:]
+    ok3 = ok2[:-1] & ok[2:]
+    keys = np.concatenate((
+        a[ok],
+        ((a[:-1] << _SHIFT21) | a[1:])[ok2],
+        ((a[:-2] << _SHIFT42) | (a[1:-1] << _SHIFT21) | a[2:])[ok3],
+    ))
+    rows = [row_of[ok], row_of[:-1][ok2], row_of[:-2][ok3]]
+    ids = [((keys * _FIB) >> _CHAR_SHIFT).astype(np.int64)]
+    for i, w in enumerate(words):
+        word_ids = word_feature_ids(w) if texts[i] else _EMPTY
+        if len(word_ids):
+            ids.append(word_ids)
+            rows.append(np.full(len(word_ids), i, dtype=np.int64))
+    return np.concatenate(rows), np.concatenate(ids)

@@ -20,7 +20,7 @@ from typing import Protocol
 
 import numpy as np
 
-from sentiment.features import N_FEATURES, feature_ids
+from sentiment.features import N_FEATURES, batch_feature_ids, feature_ids
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,27 @@ class LinearSentimentModel:
         if not text:
             return 0.5
         return _sigmoid(self._a * self.decision(feature_ids(text, words)) + self._b)
+
+    def prob_positive_many(self, texts: list[str], words: list[list[str]]) -> list[float]:
+        """``prob_positive`` for a batch, with one sort for the whole batch instead of one per text."""
+        n = len(texts)
+        if n == 0:
+            return []
+        rows, ids = batch_feature_ids(texts, words)
+        keys = rows * N_FEATURES + ids
+        unique, counts = np.unique(keys, return_counts=True)
+        rows = unique // N_FEATURES
+        feats = unique - rows * N_FEATURES
+        tf = 1.0 + np.log(counts)
+        v = tf * self._idf[feats]
+        sq = np.bincount(rows, weights=v * v, minlength=n)
+        dot = np.bincount(rows, weights=tf * self._w[feats], minlength=n)
+        live = sq > 0
+        z = np.full(n, self._intercept)
+        z[live] = dot[live] / np.sqrt(sq[live]) + self._intercept
+        p = 1.0 / (1.0 + np.exp(-(self._a * z + self._b)))
+        p[[i for i, t in enumerate(texts) if not t]] = 0.5
+        return p.tolist()
 
 
 class SnowNLPModel:

@@ -1,8 +1,9 @@
 """Store: batched upserts into ``posts`` keyed by (platform, external_id).
 
 New rows are inserted with ``ON CONFLICT DO NOTHING`` (so two crawler processes can never duplicate a row),
-then linked to their parent and root rows by external id. A known row is updated when its text changed
-(an edit) or its counts grew; otherwise nothing is written. Batches are flushed every ``BATCH_SIZE`` items,
+parents before children, each linked in the INSERT to its parent and thread root by external id. A known row
+is updated when its text changed (an edit), its counts grew or its status changed; otherwise nothing is
+written. Batches are flushed every ``BATCH_SIZE`` items,
 every ``FLUSH_INTERVAL_S`` seconds and when the spider closes, so a dashboard sees items during a crawl.
 A crawl killed before a flush loses nothing for good: the source's cursor only advances after a successful
 run, so the next run fetches those items again.

@@ -25,7 +25,7 @@ def selector(response) -> Selector:
 
 def looks_truncated(text: str) -> bool:
     """A page whose closing ``</html>`` never arrived was cut off in transit."""
-    tail = text[-400:].lower()
+    tail = text[-4000:].lower()
     return "<html" in text[:2000].lower() and "</html>" not in tail
 
 

@@ -13,6 +13,7 @@ from crawlers.items import DeletionItem, PostItem
 from crawlers.sources import SourceConfig
 from crawlers.spiders.base import CrawlState
 from crawlers.spiders.weibo import WeiboSpider, _int, author_type
+from crawlers.textutil import inline_emoticons
 from zhengyu.clock import FrozenClock
 
 CST = timezone(timedelta(hours=8))
@@ -72,7 +73,7 @@ def test_hotflow_page_of_real_comments(shared_data):
     assert all(c.kind == "comment" and c.parent_external_id == "4383183661430868" for c in comments)
     assert comments[0].published_at == datetime(2019, 6, 14, 20, 39, 20, tzinfo=CST)
     assert comments[0].author_type == "unknown"  # an enterprise account (verified_type 2)
-    assert "[羞嗒嗒]" in __import__("crawlers.textutil", fromlist=["x"]).inline_emoticons(comments[0].text_raw)
+    assert "[羞嗒嗒]" in inline_emoticons(comments[0].text_raw)
     child = [r for r in requests if "hotFlowChild" in r.url]
     assert len(child) == sum(1 for c in data["data"]["data"] if c["total_number"] > len(c.get("comments") or []))
     nxt = [r for r in requests if "hotflow?" in r.url]

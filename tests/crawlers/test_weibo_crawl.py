@@ -3,6 +3,7 @@ SQLite and PostgreSQL; complete threads, incremental re-runs, edits, grown count
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crawlers.sample_site import start_sample_site
-from storage.engine import session_scope
+from storage.engine import make_session_factory, session_scope
 from storage.models.collection import CrawlRun, Post, Source, SourceCursor
 from tests.crawlers.helpers import (REPO_ROOT, crawl_command, expected_weibo, run_crawl, stored_posts,
                                     weibo_source, write_config)
@@ -67,7 +68,7 @@ def test_crawl_collects_every_post_comment_and_reply_with_links(site, engine, db
     for post in traditional:
         assert not set(stored[str(post.id)]["text"]) & set(TRADITIONAL_ONLY)
 
-    with session_scope(__import__("storage.engine", fromlist=["x"]).make_session_factory(engine)) as s:
+    with session_scope(make_session_factory(engine)) as s:
         source = s.execute(select(Source).where(Source.name == "t_weibo")).scalar_one()
         assert source.consecutive_failures == 0 and source.last_ok_at is not None
         run = s.execute(select(CrawlRun)).scalar_one()
@@ -117,7 +118,7 @@ def test_killed_crawl_resumes_without_gap_or_duplicate(site, engine, db_url, tmp
     config = write_config(tmp_path, [slow])
     proc = subprocess.Popen(crawl_command(config, db_url, "t_weibo"), cwd=REPO_ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL,
-                            env={**__import__("os").environ, "ZHENGYU_SECRETS__AUTHOR_HASH_KEY": "test-key"})
+                            env={**os.environ, "ZHENGYU_SECRETS__AUTHOR_HASH_KEY": "test-key"})
     expected = expected_weibo(site.stream, T0)
     deadline = time.monotonic() + 60
     count = 0

@@ -52,6 +52,16 @@ def test_hundred_kilobyte_post(analyzer):
     assert "涉警" in result.categories and "电信网络诈骗" in result.categories
 
 
+def test_analyze_many_equals_analyze(analyzer, shared_data):
+    lines = (shared_data / "sentiment" / "covid19_weibo_binary.csv").read_text(encoding="utf-8").splitlines()[1:300]
+    texts = [line.split(",", 1)[1] for line in lines] + ["", None, "[哈哈]", "不是不好"]
+    batch = analyzer.analyze_many(texts)
+    single = [analyzer.analyze(t) for t in texts]
+    assert [b.label for b in batch] == [s.label for s in single]
+    assert [b.keywords for b in batch] == [s.keywords for s in single]
+    assert [b.score for b in batch] == pytest.approx([s.score for s in single], abs=1e-9)
+
+
 def test_negation(analyzer):
     score = lambda t: analyzer.analyze(t).score  # noqa: E731
     assert score("对这个处理结果很满意") > 0.5

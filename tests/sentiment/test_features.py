@@ -49,3 +49,13 @@ def test_word_ids_after_char_buckets():
     ids = feature_ids("", ["网格员", "走访"])
     assert len(ids) == 3  # two words and one bigram
     assert np.all(ids >= features.CHAR_BUCKETS) and np.all(ids < features.N_FEATURES)
+
+
+def test_batch_ids_equal_per_text_ids():
+    from sentiment.features import batch_feature_ids
+
+    texts = ["民警不作为", "", "a", "ab", "这个回应不是不好 真的", "政法舆情"]
+    words = [["民警", "不", "作为"], [], ["a"], ["ab"], ["这个", "回应", "不是", "不好", "真的"], ["政法", "舆情"]]
+    rows, ids = batch_feature_ids(texts, words)
+    for i, (t, w) in enumerate(zip(texts, words)):
+        assert sorted(ids[rows == i].tolist()) == sorted(feature_ids(t, w).tolist())

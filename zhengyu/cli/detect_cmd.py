@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -96,6 +97,8 @@ def replay_cmd(app: AppContext, file: Path, speed: float | None, fast: bool, tic
         pipeline = _pipeline(app, session, scheme)
     key = author_hash_key(settings)
     clock = FrozenClock(posts[0].published_at)
+    if not app.debug:  # one "analysed N posts" line per simulated tick would drown the summary
+        logging.getLogger("sentiment.worker").setLevel(logging.WARNING)
     replay(posts, factory, pipeline, clock, tick_minutes=tick_minutes, speed=speed,
            hash_author=lambda platform, author: hash_author(key, platform, author), summary=summary)
     click.echo(f"回放完成：读入 {summary.read} 行，有误 {len(summary.bad_lines)} 行，入库 {summary.stored} 条"
@@ -173,8 +176,9 @@ def plans_check(app: AppContext) -> None:
 @click.argument("rule")
 @click.option("--exclude", multiple=True, help="Exclusion word (repeatable).")
 @click.option("--days", type=click.IntRange(1, 365), default=7, show_default=True)
+@click.option("--at", "at", default=None, help="Count back from this ISO time (default: now).")
 @pass_app
-def plans_preview(app: AppContext, rule: str, exclude: tuple[str, ...], days: int) -> None:
+def plans_preview(app: AppContext, rule: str, exclude: tuple[str, ...], days: int, at: str | None) -> None:
     """Count how many stored posts of the last N days a rule would match."""
     from sentiment.plans.lang import PlanSyntaxError
     from sentiment.plans.matcher import compile_plan
@@ -186,7 +190,7 @@ def plans_preview(app: AppContext, rule: str, exclude: tuple[str, ...], days: in
         raise ZhengyuError(f"{exc}\n{exc.pointer()}") from exc
     app.migrated_engine()
     with app.session_factory()() as session:
-        result = preview(session, plan, SystemClock().now(), days)
+        result = preview(session, plan, _parse_at(at, ZoneInfo(app.settings.timezone)), days)
     click.echo(f"近 {days} 天共 {result.scanned} 条信息，命中 {result.hits} 条。")
     for day, count in sorted(result.per_day.items()):
         click.echo(f"  {day}  {count}")
