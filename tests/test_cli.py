@@ -79,9 +79,9 @@ def test_db_upgrade_user_and_alerts_on_a_real_database(db_url, tmp_path):
 
     engine = make_engine(db_url)
     with session_scope(make_session_factory(engine)) as s:
-        s.add(Alert(kind="issue", level="红", dedup_key="k1", title="某地涉警舆情升温"))
+        s.add(Alert(kind="issue", level="red", dedup_key="k1", title="某地涉警舆情升温"))
     result = runner.invoke(cli, [*base, "alerts", "list"])
-    assert "某地涉警舆情升温" in result.output and "待发送" in result.output
+    assert "某地涉警舆情升温" in result.output and "待发送" in result.output and "\t红\t" in result.output
     result = runner.invoke(cli, [*base, "alerts", "ack", "1", "--by", "lead1"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, [*base, "alerts", "list", "--status", "acknowledged"])

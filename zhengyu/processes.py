@@ -190,6 +190,28 @@ class Child:
             self._log_file = None
 
 
+def _live_group_members(pgid: int) -> list[int]:
+    """Processes of group ``pgid`` that are still running (zombies excluded), read from /proc."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+def _wait_group_gone(pgid: int, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while _live_group_members(pgid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 class ChildProcesses:
     """Starts children in their own process groups and stops them all, newest first."""
 
@@ -246,6 +268,11 @@ class ChildProcesses:
                 log.warning("%s did not stop within %.0f s; killing it", child.name, self.stop_timeout_s)
                 child.signal_group(signal.SIGKILL)
                 child.process.wait()
+        # The child's own exit says nothing of its grandchildren: make sure its whole group is gone.
+        if not _wait_group_gone(child.pid, self.stop_timeout_s):
+            child.signal_group(signal.SIGKILL)
+            if not _wait_group_gone(child.pid, 5.0):
+                log.warning("processes of %s's group survived SIGKILL", child.name)
         child.close_log()
 
     def stop_all(self) -> None:
