@@ -98,7 +98,8 @@ def run(records, settings, analyzer, tick_minutes=10):
     with session_scope(factory) as session:
         pipeline = DetectionPipeline.from_settings(settings, session, analyzer)
     posts = [parse_record(r, SHANGHAI) for r in records]
-    summary = replay(posts, factory, pipeline, FrozenClock(posts[0].published_at), tick_minutes=tick_minutes,
+    summary = replay(posts, factory, pipeline, FrozenClock(posts[0].published_at), author_key=b"bench-key",
+                     tick_minutes=tick_minutes,
                      summary=ReplaySummary(read=len(records)))
     with factory() as session:
         issues = export_issues(session)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sentiment.categories import CategoryClassifier
-from sentiment.keywords import IdfTable, TextRankExtractor, candidate_filter, load_idf, tfidf_keywords
+from sentiment.keywords import IdfTable, TextRankExtractor, TfidfKeywordExtractor, load_idf
 from sentiment.model import SentimentModel, label_for, load_model
 from sentiment.normalize import PreparedText, prepare_for_analysis
 from sentiment.segment import Lexicon, Segmenter
@@ -63,7 +63,7 @@ class Analyzer:
         self.neutral_high = neutral_high
         self._stopwords = lexicon.stopwords
         self._terms = lexicon.words
-        self._candidate = candidate_filter(self._stopwords, self._terms)
+        self._tfidf = TfidfKeywordExtractor(idf, self._stopwords, self._terms, top_k)
         self._textrank = (TextRankExtractor(segmenter.jieba_tokenizer(), lexicon.stopwords)
                           if keyword_method == "textrank" else None)
 
@@ -92,6 +92,7 @@ class Analyzer:
     def set_idf(self, idf: IdfTable) -> None:
         """Swap in a refreshed IDF table (the worker does this after ``--refresh-idf``)."""
         self.idf = idf
+        self._tfidf = TfidfKeywordExtractor(idf, self._stopwords, self._terms, self.top_k)
 
     def words(self, text: str) -> list[str]:
         """Words of a text as the analyzer sees them (after normalisation and markup removal)."""
@@ -117,8 +118,7 @@ class Analyzer:
         if self._textrank is not None:
             keywords = self._textrank.keywords(prepared.text, self.top_k)
         else:
-            keywords = tfidf_keywords(words, self.idf, self._stopwords, self._terms, self.top_k, prepared.hashtags,
-                                      self._candidate)
+            keywords = self._tfidf.keywords(words, prepared.hashtags)
         categories = self.categorizer.categorize(prepared.text)
         return TextAnalysis(label_for(p, self.neutral_low, self.neutral_high), p, tuple(keywords),
                             tuple(categories), self.model.version, prepared.hashtags)

@@ -120,23 +120,111 @@ def char_ngram_ids(text: str) -> np.ndarray:
     if len(a) >= 3:
         keys.append((a[:-2] << _SHIFT42) | (a[1:-1] << _SHIFT21) | a[2:])
     k = np.concatenate(keys) if len(keys) > 1 else a
-    return ((k * _FIB) >> _CHAR_SHIFT).astype(np.int64)
+    return ((k * _FIB) >> _CHAR_SHIFT).view(np.int64)  # < 2**CHAR_BITS: the same values, no copy
 
 
 def word_feature_ids(words: list[str]) -> np.ndarray:
     """Hashed ids (after the character buckets) of negation-marked words and word bigrams.
 
-    A word's 32-bit key is the CRC-32 of the word (memoised; stable across processes, unlike ``hash()``); a bigram's
-    id is the Fibonacci hash of its two keys packed into 64 bits, computed in numpy."""
-    marked = [w for w in negation_marked(words) if not w.isspace()]
-    if not marked:
+    A word's 32-bit key is the CRC-32 of the (negation-marked) word (stable across processes, unlike ``hash()``);
+    a bigram's id is the Fibonacci hash of its two keys packed into 64 bits, computed in numpy. The result is
+    exactly that of hashing :func:`negation_marked` (whitespace-only words dropped), but each distinct word is
+    classified and hashed once per process (:func:`_word_info`), which is what keeps one post fast."""
+    keys = _marked_word_keys(words)
+    if not keys:
         return _EMPTY
-    k = np.array([_word_key(w) for w in marked], dtype=np.uint64)
+    k = np.array(keys, dtype=np.uint64)
     uni = (k & _WORD_MASK64) + _CHAR_BUCKETS64
     if len(k) < 2:
-        return uni.astype(np.int64)
+        return uni.view(np.int64)
     bi = ((((k[:-1] << _SHIFT32) | k[1:]) * _FIB) >> _WORD_SHIFT) + _CHAR_BUCKETS64
-    return np.concatenate((uni, bi)).astype(np.int64)
+    return np.concatenate((uni, bi)).view(np.int64)
+
+
+_PLAIN, _BREAK, _NEGATOR, _NEG_PREFIXED = 0, 1, 2, 3
+_WORD_INFO: dict[str, tuple] = {}
+_FAST_KEYS: dict[str, int] = {}
+"""Plain words → their key (-1: whitespace-only), punctuation → -1; negators are absent (for the fast path)."""
+_WORD_INFO_LIMIT = 1_000_000
+
+
+def _word_info(word: str) -> tuple:
+    """How :func:`negation_marked` treats ``word``, with the keys it would hash to (memoised, bounded).
+
+    ``(_BREAK,)`` punctuation; ``(_NEGATOR,)`` a negator; ``(_PLAIN, key, negated_key)`` an ordinary word (key
+    -1: whitespace-only, dropped); ``(_NEG_PREFIXED, info_of_rest | None)`` a word such as 不满意 that negates
+    its own rest (None: the rest is a negator itself)."""
+    info = _WORD_INFO.get(word)
+    if info is not None:
+        return info
+    if word in _PUNCT or (len(word) == 1 and not word.isalnum()):
+        info = (_BREAK,)
+    elif word in NEGATORS:
+        info = (_NEGATOR,)
+    elif len(word) >= 2 and word[0] in _NEG_PREFIXES and word not in _NOT_NEGATING:
+        rest = word[1:]
+        info = (_NEG_PREFIXED, None if rest in NEGATORS else _plain_info(rest))
+    else:
+        info = _plain_info(word)
+    if len(_WORD_INFO) < _WORD_INFO_LIMIT:
+        _WORD_INFO[word] = info
+        if info[0] == _PLAIN:
+            _FAST_KEYS[word] = info[1]
+        elif info[0] == _BREAK:
+            _FAST_KEYS[word] = -1
+    return info
+
+
+def _plain_info(word: str) -> tuple:
+    return (_PLAIN, -1 if word.isspace() else _word_key(word), _word_key("¬" + word))
+
+
+def _marked_word_keys(words: list[str]) -> list[int]:
+    """CRC keys of ``negation_marked(words)`` minus whitespace-only words: the same scope rules, one dict
+    lookup per word."""
+    fast = list(map(_FAST_KEYS.get, words))
+    if None in fast:  # a word not seen yet, or a negator
+        for word in words:
+            if word not in _WORD_INFO:
+                _word_info(word)
+        fast = list(map(_FAST_KEYS.get, words))
+    if None not in fast:  # no negator: every plain word is itself, punctuation goes
+        return fast if -1 not in fast else [k for k in fast if k >= 0]
+    keys: list[int] = []
+    append = keys.append
+    get = _WORD_INFO.get
+    parity = left = 0
+    for word in words:
+        info = get(word) or _word_info(word)
+        kind = info[0]
+        if kind == _PLAIN:
+            if left > 0:
+                key = info[2] if parity else info[1]
+                left -= 1
+                if left == 0:
+                    parity = 0
+            else:
+                key = info[1]
+            if key >= 0:
+                append(key)
+        elif kind == _BREAK:
+            parity = left = 0
+        elif kind == _NEGATOR:
+            parity ^= 1
+            left = NEGATION_SCOPE
+        else:  # _NEG_PREFIXED: the word negates its own rest, which is then the first word in scope
+            parity ^= 1
+            left = NEGATION_SCOPE
+            rest = info[1]
+            if rest is None:
+                continue
+            key = rest[2] if parity else rest[1]
+            left -= 1
+            if left == 0:
+                parity = 0
+            if key >= 0:
+                append(key)
+    return keys
 
 
 @functools.lru_cache(maxsize=500_000)

@@ -147,6 +147,51 @@ def tfidf_keywords(words: list[str], idf: IdfTable, stopwords: frozenset[str], t
     return [w for _, w in scored[:top_k]]
 
 
+class TfidfKeywordExtractor:
+    """:func:`tfidf_keywords` with the per-word work (candidate test, IDF lookup, dictionary-term test) done once
+    per distinct word and kept in a bounded dict: the same results, one dict lookup per word of a post."""
+
+    def __init__(self, idf: IdfTable, stopwords: frozenset[str], terms: frozenset[str], top_k: int,
+                 cache_size: int = 300_000) -> None:
+        self.idf = idf
+        self.top_k = top_k
+        self._stopwords = stopwords
+        self._terms = terms
+        self._cache: dict[str, tuple[float, bool] | None] = {}
+        self._cache_size = cache_size
+
+    def _word(self, word: str) -> tuple[float, bool] | None:
+        if not is_candidate(word, self._stopwords, self._terms):
+            info = None
+        else:
+            info = (self.idf.idf.get(word, self.idf.default_idf), word in self._terms)
+        if len(self._cache) < self._cache_size:
+            self._cache[word] = info
+        return info
+
+    def keywords(self, words: list[str], extra: Iterable[str] = ()) -> list[str]:
+        counts = Counter(words)
+        for phrase in extra:
+            if 2 <= len(phrase) <= 20:
+                counts[phrase] += 1
+        lookup = self._cache.get  # bound once: the loop below runs for every distinct word of every post
+        scored = []
+        for word, tf in counts.items():
+            info = lookup(word, False)
+            if info is False:
+                info = self._word(word)
+            if info is None:
+                continue
+            score = tf * info[0]
+            if info[1]:
+                score *= 1.5
+            scored.append((-score, word))
+        if not scored:
+            return []
+        scored.sort()
+        return [w for _, w in scored[:self.top_k]]
+
+
 class TextRankExtractor:
     """``jieba.analyse.TextRank`` on a tokenizer with the 政法 user dictionary and our stop-words."""
 

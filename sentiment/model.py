@@ -96,10 +96,17 @@ class LinearSentimentModel:
 
     def decision(self, ids: np.ndarray) -> float:
         """Logistic-regression margin of one text's feature ids (repeats = term frequency)."""
-        if len(ids) == 0:
+        n = len(ids)
+        if n == 0:
             return self._intercept
-        unique, counts = np.unique(ids, return_counts=True)
-        tf = 1.0 + np.log(counts)
+        # np.unique(ids, return_counts=True) by hand: same arrays, half the per-call overhead on a few hundred ids
+        ids = np.sort(ids)
+        edges = np.empty(n + 1, dtype=bool)
+        edges[0] = edges[n] = True
+        np.not_equal(ids[1:], ids[:-1], out=edges[1:n])
+        starts = np.flatnonzero(edges)
+        unique = ids[starts[:-1]]
+        tf = 1.0 + np.log(starts[1:] - starts[:-1])
         v = tf * self._idf[unique]
         sq = float(v @ v)
         if sq == 0.0:

@@ -8,8 +8,8 @@ would. With ``speed`` the replay sleeps so that stream time runs ``speed`` times
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import hmac
 import json
 import logging
 import time
@@ -22,7 +22,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from sentiment.normalize import normalize_text
 from sentiment.worker import analyze_all_pending
+from storage import privacy as storage_privacy
 from storage.engine import session_scope
 from storage.models import Post
 from storage.models.collection import AUTHOR_TYPES
@@ -135,30 +137,7 @@ def read_stream(path: Path, tz: ZoneInfo, summary: ReplaySummary) -> list[Stream
     return posts
 
 
-def author_hasher(key: bytes) -> Callable[[str, str | None], str | None]:
-    """Pseudonymise ``(platform, author id)`` with HMAC-SHA256, as the crawlers do; no raw id is stored."""
-    def digest(platform: str, author: str | None) -> str | None:
-        if author is None:
-            return None
-        return hmac.new(key, f"{platform}:{author}".encode("utf-8"), hashlib.sha256).hexdigest()
-    return digest
-
-
-def _identity(text: str) -> str:
-    return text
-
-
-def default_normalizer() -> Callable[[str], str]:
-    """The shared normaliser when available (sentiment.normalize), else the text as given."""
-    try:
-        from sentiment.normalize import normalize_text
-    except ImportError:
-        log.warning("sentiment.normalize not available; replay stores texts as given")
-        return _identity
-    return normalize_text
-
-
-def store_posts(session: Session, batch: list[StreamPost], now: datetime, hash_author, normalize) -> list[Post]:
+def store_posts(session: Session, batch: list[StreamPost], now: datetime, hash_author) -> list[Post]:
     """Insert the batch as ``Post`` rows (skipping ids already stored for that platform); returns new rows."""
     existing: set[tuple[str, str]] = set()
     for platform in {p.platform for p in batch}:
@@ -175,7 +154,7 @@ def store_posts(session: Session, batch: list[StreamPost], now: datetime, hash_a
         rows.append(Post(
             platform=item.platform, external_id=item.id, kind="comment" if item.parent_id else "post",
             parent_external_id=item.parent_id, author_hash=hash_author(item.platform, item.author), author_type=item.author_type,
-            title=item.title, text_raw=item.text, text=normalize(item.text), published_at=item.published_at,
+            title=item.title, text_raw=item.text, text=normalize_text(item.text), published_at=item.published_at,
             fetched_at=now, likes=item.likes, reposts=item.reposts, comments_count=item.comments,
             content_hash=hashlib.sha256(item.text.encode("utf-8")).hexdigest()))
     session.add_all(rows)
@@ -203,7 +182,7 @@ def _ticks(start: datetime, end: datetime, step: timedelta) -> Iterator[datetime
 
 
 def replay(posts: list[StreamPost], session_factory: sessionmaker, pipeline, clock, *,
-           tick_minutes: int = 10, speed: float | None = None, hash_author=None, normalize=None,
+           author_key: bytes, tick_minutes: int = 10, speed: float | None = None,
            summary: ReplaySummary | None = None, sleep: Callable[[float], None] = time.sleep,
            monotonic: Callable[[], float] = time.monotonic, on_tick: Callable[[Any], None] | None = None
            ) -> ReplaySummary:
@@ -213,8 +192,7 @@ def replay(posts: list[StreamPost], session_factory: sessionmaker, pipeline, clo
     detection window past the last post so the final issues are graded.
     """
     summary = summary or ReplaySummary()
-    hash_author = hash_author or author_hasher(b"replay")
-    normalize = normalize or default_normalizer()
+    hash_author = functools.partial(storage_privacy.hash_author, author_key)
     started = monotonic()
     if not posts:
         return summary
@@ -233,7 +211,7 @@ def replay(posts: list[StreamPost], session_factory: sessionmaker, pipeline, clo
         clock.set(moment)
         now = clock.now()
         with session_scope(session_factory) as session:
-            rows = store_posts(session, batch, now, hash_author, normalize)
+            rows = store_posts(session, batch, now, hash_author)
             new_ids = [row.id for row in rows]
         summary.stored += len(new_ids)
         summary.skipped_existing += len(batch) - len(new_ids)

@@ -149,7 +149,11 @@ class Segmenter:
         """Words of ``text`` (whitespace dropped)."""
         if not text:
             return []
-        return [w for w in self._cut(text) if not w.isspace()]
+        words = self._cut(text)
+        if " " not in text and text.isprintable():
+            # no whitespace at all (every other whitespace character is non-printable): nothing to drop
+            return words if isinstance(words, list) else list(words)
+        return [w for w in words if not w.isspace()]
 
     def jieba_tokenizer(self):
         """A ``jieba.Tokenizer`` with the same user dictionary (for ``jieba.analyse``'s TextRank)."""

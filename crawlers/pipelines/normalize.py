@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from crawlers.items import PostItem
-from crawlers.privacy import author_hash_key, hash_author
+from storage.privacy import author_hash_key, hash_author
 from crawlers.textutil import inline_emoticons
 from sentiment.normalize import normalize_text
 

@@ -14,7 +14,7 @@ from crawlers.pipelines.dedupe import DedupePipeline
 from crawlers.pipelines.normalize import NormalizePipeline
 from crawlers.pipelines.store import PostWriter
 from crawlers.pipelines.validate import ValidatePipeline
-from crawlers.privacy import author_hash_key, hash_author
+from storage.privacy import author_hash_key, hash_author
 from storage.models.collection import Post
 from zhengyu.clock import FrozenClock
 from zhengyu.settings import load_settings

@@ -28,7 +28,8 @@ INCIDENT = Incident("派出所打人", T0 + timedelta(days=2, hours=14), ("城�
 def run_stream(session_factory, records, table=None):
     pipeline = DetectionPipeline(table or shipped_rules(), KeywordAnalyzer(), [])
     posts = [parse_record(r, ZoneInfo("UTC")) for r in records]
-    return replay(posts, session_factory, pipeline, FrozenClock(posts[0].published_at), tick_minutes=20)
+    return replay(posts, session_factory, pipeline, FrozenClock(posts[0].published_at), author_key=b"test-key",
+                  tick_minutes=20)
 
 
 @pytest.mark.slow

@@ -117,7 +117,8 @@ def test_speed_paces_stream_time_against_wall_time(session_factory):
         wall[0] += seconds
 
     pipeline = DetectionPipeline(shipped_rules(), KeywordAnalyzer(), [])
-    summary = replay(posts, session_factory, pipeline, FrozenClock(T0), tick_minutes=10, speed=3600,
+    summary = replay(posts, session_factory, pipeline, FrozenClock(T0), author_key=b"test-key",
+                     tick_minutes=10, speed=3600,
                      sleep=sleep, monotonic=lambda: wall[0])
     span = (summary.ticks - 1) * 600 / 3600  # stream seconds between first and last tick, at 3600x
     assert len(slept) == summary.ticks - 1

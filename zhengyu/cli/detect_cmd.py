@@ -78,7 +78,7 @@ def replay_cmd(app: AppContext, file: Path, speed: float | None, fast: bool, tic
     Each line: id, text, published_at (ISO 8601; no offset means the configured time zone), platform, author,
     parent_id, likes, reposts, comments. Issues go into the configured store; see `zhengyu issues export`.
     """
-    from crawlers.privacy import author_hash_key, hash_author
+    from storage.privacy import author_hash_key
     from sentiment.replay import ReplaySummary, read_stream, replay
     from storage.engine import session_scope
 
@@ -100,7 +100,7 @@ def replay_cmd(app: AppContext, file: Path, speed: float | None, fast: bool, tic
     if not app.debug:  # one "analysed N posts" line per simulated tick would drown the summary
         logging.getLogger("sentiment.worker").setLevel(logging.WARNING)
     replay(posts, factory, pipeline, clock, tick_minutes=tick_minutes, speed=speed,
-           hash_author=lambda platform, author: hash_author(key, platform, author), summary=summary)
+           author_key=key, summary=summary)
     click.echo(f"回放完成：读入 {summary.read} 行，有误 {len(summary.bad_lines)} 行，入库 {summary.stored} 条"
                f"（已存在 {summary.skipped_existing} 条），研判 {summary.ticks} 轮，新话题 {summary.issues_created} 个，"
                f"预警 {summary.alerts} 条，用时 {summary.wall_seconds:.1f} 秒。")
