@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import scrapy
 
 from crawlers.sources import SourceConfig
+from crawlers.spiders.html import looks_truncated, refetch
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,22 @@ class SourceSpider(scrapy.Spider):
             clock = SystemClock()
         self.clock = clock
         self.floor = self._floor()
+
+    async def start(self):
+        # Scrapy calls start(); each family builds its first requests in start_requests().
+        for request in self.start_requests():
+            yield request
+
+    def refetch_if_truncated(self, response, text: str, what: str) -> scrapy.Request | None:
+        """A second request for a page cut off in transit, or None when the page is whole or stays truncated."""
+        if not looks_truncated(text):
+            return None
+        again = refetch(response)
+        if again is not None:
+            self.crawler.stats.inc_value("zhengyu/refetched_truncated")
+            return again
+        self.logger.warning("%s %s stays truncated; keeping what it shows", what, response.url)
+        return None
 
     def _floor(self) -> datetime | None:
         """Items older than this end a list walk: the high-water mark minus the revisit window, or --since."""

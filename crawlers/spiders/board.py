@@ -63,10 +63,6 @@ class BoardSpider(SourceSpider):
         self.sel = self.options.selectors
         self._id_re = re.compile(self.options.id_pattern)
 
-    async def start(self):
-        for req in self.start_requests():
-            yield req
-
     def start_requests(self):
         for path in self.options.lists:
             yield scrapy.Request(self.source.url(path), callback=self.parse_list, cb_kwargs={"page": 1})

@@ -39,10 +39,6 @@ class FeedSpider(SourceSpider):
         super().__init__(*args, **kwargs)
         self.options = FeedOptions(**self.source.options)
 
-    async def start(self):
-        for req in self.start_requests():
-            yield req
-
     def start_requests(self):
         for path in self.options.feeds:
             yield scrapy.Request(self.source.url(path), callback=self.parse_feed)

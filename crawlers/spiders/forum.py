@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from crawlers.dates import parse_time
 from crawlers.items import DeletionItem, PostItem
 from crawlers.spiders.base import SourceSpider
-from crawlers.spiders.html import looks_truncated, page_text, refetch, selector, text_of
+from crawlers.spiders.html import page_text, selector, text_of
 
 log = logging.getLogger(__name__)
 _TIME = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
@@ -66,10 +66,6 @@ class ForumSpider(SourceSpider):
         self.options = ForumOptions(**self.source.options)
         self.sel = self.options.selectors
 
-    async def start(self):
-        for req in self.start_requests():
-            yield req
-
     def start_requests(self):
         for board in self.options.boards:
             yield scrapy.Request(self.source.url(board), callback=self.parse_list, cb_kwargs={"page": 1})
@@ -105,13 +101,10 @@ class ForumSpider(SourceSpider):
                 yield DeletionItem(self.source.platform, tid, "贴子已被删除")
             return
         text = page_text(response)
-        if looks_truncated(text):
-            again = refetch(response)
-            if again is not None:
-                self.crawler.stats.inc_value("zhengyu/refetched_truncated")
-                yield again
-                return
-            self.logger.warning("thread page %s stays truncated; keeping what it shows", response.url)
+        again = self.refetch_if_truncated(response, text, "thread page")
+        if again is not None:
+            yield again
+            return
         sel = selector(response)
         title = sel.css(self.sel.title).get()
         thread_url = self.source.url(self.options.thread_url.format(tid=tid))

@@ -20,7 +20,7 @@ from crawlers.dates import parse_time
 from crawlers.extract import extract_article
 from crawlers.items import PostItem
 from crawlers.spiders.base import SourceSpider
-from crawlers.spiders.html import looks_truncated, page_text, refetch, text_of
+from crawlers.spiders.html import page_text, text_of
 from parsel import Selector
 
 log = logging.getLogger(__name__)
@@ -86,10 +86,6 @@ class NewsSpider(SourceSpider):
         self._url_re = re.compile(self.options.article_url_pattern) if self.options.article_url_pattern else None
         self._id_re = re.compile(self.options.id_pattern) if self.options.id_pattern else None
 
-    async def start(self):
-        for req in self.start_requests():
-            yield req
-
     def start_requests(self):
         for path in self.options.lists:
             yield scrapy.Request(self.source.url(path), callback=self.parse_list, cb_kwargs={"page": 1})
@@ -122,13 +118,10 @@ class NewsSpider(SourceSpider):
 
     def parse_article(self, response, ext: str | None):
         text = page_text(response)
-        if looks_truncated(text):
-            again = refetch(response)
-            if again is not None:
-                self.crawler.stats.inc_value("zhengyu/refetched_truncated")
-                yield again
-                return
-            self.logger.warning("article %s stays truncated; keeping what it shows", response.url)
+        again = self.refetch_if_truncated(response, text, "article")
+        if again is not None:
+            yield again
+            return
         item = self.article_item(text, response.url, ext)
         if item is None:
             return

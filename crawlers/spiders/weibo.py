@@ -75,10 +75,6 @@ class WeiboSpider(SourceSpider):
         params = {"containerid": containerid, **(extra or {}), "page": page}
         return self.source.url(self.options.endpoints.get_index) + "?" + urlencode(params, quote_via=quote)
 
-    async def start(self):
-        for req in self.start_requests():
-            yield req
-
     def start_requests(self):
         lists = [(c, {}) for c in self.options.feeds]
         lists += [(f"100103type=1&q={kw}", {"page_type": "searchall"}) for kw in self.options.searches]
