@@ -13,7 +13,6 @@ negators cancel out: 不是不好 gives the plain feature ``好``.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from zlib import crc32
@@ -145,7 +144,9 @@ _PLAIN, _BREAK, _NEGATOR, _NEG_PREFIXED = 0, 1, 2, 3
 _WORD_INFO: dict[str, tuple] = {}
 _FAST_KEYS: dict[str, int] = {}
 """Plain words → their key (-1: whitespace-only), punctuation → -1; negators are absent (for the fast path)."""
-_WORD_INFO_LIMIT = 1_000_000
+_WORD_INFO_LIMIT = 200_000
+"""Words memoised at most: enough for the vocabulary of a day's posts; a bigger table measured slower (cache
+misses), and words beyond it are simply classified again each time."""
 
 
 def _word_info(word: str) -> tuple:
@@ -227,7 +228,6 @@ def _marked_word_keys(words: list[str]) -> list[int]:
     return keys
 
 
-@functools.lru_cache(maxsize=500_000)
 def _word_key(word: str) -> int:
     return crc32(word.encode("utf-8"))
 

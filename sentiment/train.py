@@ -28,7 +28,15 @@ from sentiment.segment import Lexicon, Segmenter
 log = logging.getLogger(__name__)
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
-PARAMS = {"min_df": 3, "C": 4.0, "max_iter": 2000}
+PARAMS = {"min_df": 3, "C": 4.0, "max_iter": 2000, "nb_alpha": 1.0, "nb_C": 8.0, "nb_weight": 0.7}
+"""``C``: the plain TF-IDF logistic regression. ``nb_alpha``/``nb_C``: a second logistic regression on the same
+features scaled by naive-Bayes log-count ratios (NB-LR, after Wang & Manning 2012), ``nb_alpha`` smoothing the
+ratios. The shipped weights are the average ``(1 - nb_weight) · plain + nb_weight · NB-LR`` of the two linear
+models (both are linear in the same TF-IDF features, so the ensemble is one weight vector and scores as fast as
+either); ``nb_alpha: None`` trains the plain model alone. Held-out accuracy (weibo2018, smp2020, covid19,
+weibo_senti_100k, waimai, online_shopping, ChnSentiCorp), uncalibrated threshold 0:
+plain 0.806/0.906/0.876/0.743/0.896/0.941/0.914; NB-LR alone 0.823/0.916/0.877/0.744/0.891/0.932/0.879;
+the 0.7 average 0.822/0.913/0.879/0.745/0.895/0.935/0.895 (better on every Weibo corpus, less loss on reviews)."""
 
 
 def load_all(data_dir: Path) -> dict[str, list[Example]]:
@@ -61,6 +69,16 @@ def tfidf(counts, idf: np.ndarray):
     return normalize(x, norm="l2", copy=False)
 
 
+def nb_ratio(x, labels: np.ndarray, weights: np.ndarray, alpha: float) -> np.ndarray:
+    """Naive-Bayes log-count ratio of every feature, log(p_j / |p|) - log(q_j / |q|), where p and q are the
+    weighted, alpha-smoothed feature sums over the positive and the negative training rows."""
+    pos = weights * (labels == 1)
+    neg = weights * (labels == 0)
+    p = np.asarray(x.T @ pos).ravel() + alpha
+    q = np.asarray(x.T @ neg).ravel() + alpha
+    return np.log(p / p.sum()) - np.log(q / q.sum())
+
+
 def fit(corpora: dict[str, list[Example]], segmenter: Segmenter, params: dict | None = None):
     """Fit idf + logistic regression + Platt scaling; returns the exportable model dict."""
     from sklearn.linear_model import LogisticRegression
@@ -85,15 +103,26 @@ def fit(corpora: dict[str, list[Example]], segmenter: Segmenter, params: dict | 
     idf = np.where(df >= params["min_df"], np.log((1 + n) / (1 + df)) + 1.0, 0.0)
     x = tfidf(counts, idf)
     log.info("features: %d texts, %d live buckets in %.1fs", n, int((idf > 0).sum()), time.perf_counter() - started)
+    y, w = np.asarray(labels), np.asarray(weights, dtype=np.float64)
     clf = LogisticRegression(C=params["C"], solver="liblinear", max_iter=params["max_iter"], random_state=0)
     started = time.perf_counter()
-    clf.fit(x, np.asarray(labels), sample_weight=np.asarray(weights))
+    clf.fit(x, y, sample_weight=w)
+    coef, intercept = clf.coef_[0], float(clf.intercept_[0])
     log.info("logistic regression fitted in %.1fs", time.perf_counter() - started)
-    z = clf.decision_function(tfidf(count_matrix(calib_texts, segmenter), idf))
+    if params.get("nb_alpha") is not None:
+        ratio = nb_ratio(x, y, w, params["nb_alpha"])
+        nb = LogisticRegression(C=params["nb_C"], solver="liblinear", max_iter=params["max_iter"], random_state=0)
+        started = time.perf_counter()
+        nb.fit(x.multiply(ratio.reshape(1, -1)).tocsr(), y, sample_weight=w)
+        log.info("NB-LR fitted in %.1fs", time.perf_counter() - started)
+        # the ratios fold into the weights: NB-LR margin = Σ tfidf_j · (coef_j · ratio_j) + intercept
+        lam = params["nb_weight"]
+        coef = (1.0 - lam) * coef + lam * (nb.coef_[0] * ratio)
+        intercept = (1.0 - lam) * intercept + lam * float(nb.intercept_[0])
+    z = tfidf(count_matrix(calib_texts, segmenter), idf) @ coef + intercept
     platt = LogisticRegression(C=1e6, solver="lbfgs")
     platt.fit(z.reshape(-1, 1), np.asarray(calib_labels))
     calibration = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
-    coef = clf.coef_[0]
     index = np.flatnonzero(idf > 0).astype(np.int32)  # every live bucket: all count towards the l2 norm
     model = {
         "format": FORMAT,
@@ -101,7 +130,7 @@ def fit(corpora: dict[str, list[Example]], segmenter: Segmenter, params: dict | 
         "index": index,
         "idf": idf[index].astype(np.float32),
         "coef": coef[index].astype(np.float32),
-        "intercept": float(clf.intercept_[0]),
+        "intercept": intercept,
         "calibration": calibration,
         "meta": {
             "params": params,
@@ -112,7 +141,8 @@ def fit(corpora: dict[str, list[Example]], segmenter: Segmenter, params: dict | 
     }
     digest = hashlib.sha1(model["index"].tobytes())
     digest.update(model["coef"].tobytes())
-    model["version"] = f"linear-tfidf-lr-{digest.hexdigest()[:10]}"
+    kind = "lr+nblr" if params.get("nb_alpha") is not None else "lr"
+    model["version"] = f"linear-tfidf-{kind}-{digest.hexdigest()[:10]}"
     return model
 
 

@@ -31,7 +31,7 @@ def test_analysis_shape(analyzer):
     assert isinstance(result, TextAnalysis)
     assert result.label in ("neg", "neu", "pos")
     assert 0.0 <= result.score <= 1.0
-    assert result.model_version.startswith("linear-tfidf-lr-")
+    assert result.model_version.startswith("linear-tfidf-")
     assert "涉警" in result.categories
     assert "某地警方通报" in result.hashtags
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -154,3 +154,20 @@ def test_neutral_bands():
     assert label_for(0.2) == "neg" and label_for(0.5) == "neu" and label_for(0.9) == "pos"
     assert label_for(0.35) == "neu" and label_for(0.65) == "pos"
     assert label_for(0.5, 0.5, 0.5) == "pos" and label_for(0.49, 0.5, 0.5) == "neg"
+
+
+def test_memoised_tfidf_keywords_equal_tfidf_keywords(analyzer, shared_data):
+    """The analyzer's memoised keyword extractor ranks exactly as the reference tfidf_keywords."""
+    from sentiment.keywords import TfidfKeywordExtractor, tfidf_keywords
+    from sentiment.normalize import prepare_for_analysis
+
+    extractor = TfidfKeywordExtractor(analyzer.idf, analyzer._stopwords, analyzer._terms, 8)
+    lines = (shared_data / "sentiment" / "weibo2018" / "train.csv").read_text(encoding="utf-8").splitlines()[1:400]
+    texts = [line.split(",", 1)[1] for line in lines] + ["#扫黑除恶# 电信网络诈骗 电信网络诈骗 套路贷", "", "的的的"]
+    for _ in range(2):  # second pass: every word comes from the memo
+        for text in texts:
+            prepared = prepare_for_analysis(text)
+            words = analyzer.segmenter.cut(prepared.text)
+            expected = tfidf_keywords(words, analyzer.idf, analyzer._stopwords, analyzer._terms, 8, prepared.hashtags)
+            assert extractor.keywords(words, prepared.hashtags) == expected
+            assert list(analyzer.analyze(text).keywords) == expected

@@ -59,3 +59,39 @@ def test_batch_ids_equal_per_text_ids():
     rows, ids = batch_feature_ids(texts, words)
     for i, (t, w) in enumerate(zip(texts, words)):
         assert sorted(ids[rows == i].tolist()) == sorted(feature_ids(t, w).tolist())
+
+
+def _reference_word_ids(words: list[str]) -> np.ndarray:
+    """The straightforward definition: hash every negation-marked, non-blank word, then the bigrams."""
+    marked = [w for w in negation_marked(words) if not w.isspace()]
+    if not marked:
+        return np.zeros(0, dtype=np.int64)
+    k = np.array([features._word_key(w) for w in marked], dtype=np.uint64)
+    uni = (k & features._WORD_MASK64) + features._CHAR_BUCKETS64
+    bi = ((((k[:-1] << features._SHIFT32) | k[1:]) * features._FIB) >> features._WORD_SHIFT) + features._CHAR_BUCKETS64
+    return np.concatenate((uni, bi)).astype(np.int64)
+
+
+def test_memoised_word_ids_equal_the_definition(shared_data):
+    """word_feature_ids memoises per-word classes and keys; it must give exactly the ids of the plain definition,
+    on real posts (with and without negators) and on edge cases, also when the memo is full."""
+    from sentiment.segment import Lexicon, Segmenter
+
+    seg = Segmenter.from_lexicon(Lexicon.load("config/lexicons"))
+    lines = (shared_data / "sentiment" / "weibo2018" / "train.csv").read_text(encoding="utf-8").splitlines()[1:800]
+    cases = [seg.cut(line.split(",", 1)[1]) for line in lines]
+    cases += [["不是", "不好"], ["不", "不", "好", "，", "坏"], ["没", "不满意", "的"], ["不不", "好"], [" ", "不", "  "],
+              ["不", "\u3000"], ["无法", "接受", "。", "无法"], [], ["好"]]
+    assert any(not features._NEGATION_CHARS.isdisjoint("".join(c)) for c in cases)
+    assert any(features._NEGATION_CHARS.isdisjoint("".join(c)) for c in cases)
+    for words in cases:
+        assert features.word_feature_ids(words).tolist() == _reference_word_ids(words).tolist(), words
+    saved = features._WORD_INFO_LIMIT
+    features._WORD_INFO.clear()
+    features._FAST_KEYS.clear()
+    try:
+        features._WORD_INFO_LIMIT = 0  # nothing memoised: every word goes the slow way
+        for words in cases[:50] + cases[-9:]:
+            assert features.word_feature_ids(words).tolist() == _reference_word_ids(words).tolist(), words
+    finally:
+        features._WORD_INFO_LIMIT = saved
