@@ -8,8 +8,8 @@ import html
 import random
 import re
 from datetime import datetime, timedelta, timezone
-from urllib.parse import parse_qs
 
+from crawlers.sample_site.query import int_param, query_params
 from crawlers.sample_site.server import Response
 from crawlers.sample_site.stream import SamplePost, SampleStream
 
@@ -57,11 +57,7 @@ def _title(post: SamplePost) -> str:
 
 
 def list_page(stream: SampleStream, query: str, now: datetime) -> Response:
-    params = {k: v[0] for k, v in parse_qs(query).items()}
-    try:
-        page = max(1, int(params.get("page", "1") or 1))
-    except ValueError:
-        page = 1
+    page = max(1, int_param(query_params(query), "page", 1))
     messages = [p for p in stream.visible_posts(now) if is_message(p)]
     chunk = messages[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     rows = "".join(

@@ -14,8 +14,8 @@ import json
 import re
 import zlib
 from datetime import datetime, timedelta, timezone
-from urllib.parse import parse_qs
 
+from crawlers.sample_site.query import int_param, query_params
 from crawlers.sample_site.server import Response
 from crawlers.sample_site.stream import SampleComment, SamplePost, SampleStream
 
@@ -61,11 +61,7 @@ def _threads(stream: SampleStream, now: datetime) -> list[SamplePost]:
 
 
 def list_page(stream: SampleStream, query: str, now: datetime) -> Response:
-    params = {k: v[0] for k, v in parse_qs(query).items()}
-    try:
-        pn = max(0, int(params.get("pn", "0") or 0))
-    except ValueError:
-        pn = 0
+    pn = max(0, int_param(query_params(query), "pn", 0))
     threads = _threads(stream, now)
     chunk = threads[pn:pn + LIST_PAGE_SIZE]
     rows = []
@@ -106,14 +102,9 @@ def thread_page(stream: SampleStream, post_id: int, query: str, now: datetime, t
     if post is None or not post.visible(now) or not is_thread(post):
         return Response(404, _page("贴子不存在", "<div class='page404'>很抱歉，该贴已被删除。</div>").encode("gb18030"),
                         "text/html; charset=gbk")
-    params = {k: v[0] for k, v in parse_qs(query).items()}
     floors = _floors(post, now)
     total_pages = max(1, -(-len(floors) // FLOORS_PER_PAGE))
-    try:
-        pn = int(params.get("pn", "1") or 1)
-    except ValueError:
-        pn = 1
-    pn = min(max(pn, 1), total_pages)  # like Tieba: past the end you get the last page again
+    pn = min(max(int_param(query_params(query), "pn", 1), 1), total_pages)  # like Tieba: past the end you get the last page again
     chunk = floors[(pn - 1) * FLOORS_PER_PAGE: pn * FLOORS_PER_PAGE]
     divs = []
     for floor, item in chunk:
@@ -142,7 +133,7 @@ def thread_page(stream: SampleStream, post_id: int, query: str, now: datetime, t
 
 
 def lzl_page(stream: SampleStream, query: str, now: datetime) -> Response:
-    params = {k: v[0] for k, v in parse_qs(query).items()}
+    params = query_params(query)
     try:
         tid, pid, pn = int(params.get("tid", "0")), int(params.get("pid", "0")), int(params.get("pn", "1") or 1)
     except ValueError:

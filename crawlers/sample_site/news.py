@@ -13,9 +13,9 @@ import json
 import random
 import re
 from datetime import datetime, timedelta, timezone
-from urllib.parse import parse_qs
 
 from crawlers.sample_site.forum import encode_page
+from crawlers.sample_site.query import query_params
 from crawlers.sample_site.server import Response
 from crawlers.sample_site.stream import SamplePost, SampleStream
 
@@ -123,7 +123,7 @@ def gov_article(stream: SampleStream, post_id: int, now: datetime) -> Response:
 
 
 def comments_api(stream: SampleStream, query: str, now: datetime) -> Response:
-    params = {k: v[0] for k, v in parse_qs(query).items()}
+    params = query_params(query)
     try:
         post = stream.post(int(params.get("newsid", "0")), now)
         page = max(1, int(params.get("page", "1") or 1))

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 import zlib
 from datetime import datetime, timedelta, timezone
-from urllib.parse import parse_qs
 
+from crawlers.sample_site.query import query_params
 from crawlers.sample_site.stream import SampleComment, SamplePost, SampleStream, SampleUser
 
 CST = timezone(timedelta(hours=8))
@@ -87,10 +87,6 @@ def comment_json(comment: SampleComment, replies: list[SampleComment], with_inli
     return data
 
 
-def _qs(query: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()}
-
-
 def _not_found(msg: str = "这里还没有内容") -> dict:
     return {"ok": 0, "msg": msg, "data": {"cards": []}}
 
@@ -112,7 +108,7 @@ def _feed(posts: list[SamplePost], page: int, containerid: str, now: datetime, g
 
 
 def get_index(stream: SampleStream, query: str, now: datetime) -> dict:
-    params = _qs(query)
+    params = query_params(query, keep_blank=True)
     containerid = params.get("containerid", "")
     try:
         page = int(params.get("page", "1") or "1")
@@ -122,7 +118,7 @@ def get_index(stream: SampleStream, query: str, now: datetime) -> dict:
     if containerid == "102803":
         return _feed(posts, page, containerid, now, grouped=False)
     if containerid.startswith("100103"):
-        inner = _qs(containerid[len("100103"):])
+        inner = query_params(containerid[len("100103"):], keep_blank=True)
         keyword = params.get("q") or inner.get("q", "")
         words = [w for w in keyword.split() if w]
         if not words:
@@ -140,7 +136,7 @@ def get_index(stream: SampleStream, query: str, now: datetime) -> dict:
 
 def statuses_show(stream: SampleStream, query: str, now: datetime) -> dict:
     try:
-        post = stream.post(int(_qs(query).get("id", "0")), now)
+        post = stream.post(int(query_params(query, keep_blank=True).get("id", "0")), now)
     except ValueError:
         post = None
     if post is None or not post.visible(now):
@@ -170,7 +166,7 @@ def _cursor_page(items: list, max_id: int, size: int) -> tuple[list, int]:
 
 
 def hotflow(stream: SampleStream, query: str, now: datetime) -> dict:
-    params = _qs(query)
+    params = query_params(query, keep_blank=True)
     try:
         post = stream.post(int(params.get("id") or params.get("mid") or "0"), now)
         max_id = int(params.get("max_id", "0") or "0")
@@ -189,7 +185,7 @@ def hotflow(stream: SampleStream, query: str, now: datetime) -> dict:
 
 
 def hotflow_child(stream: SampleStream, query: str, now: datetime) -> dict:
-    params = _qs(query)
+    params = query_params(query, keep_blank=True)
     try:
         root = stream.comment(int(params.get("cid", "0")), now)
         max_id = int(params.get("max_id", "0") or "0")
@@ -213,7 +209,7 @@ REPOST_PAGE_SIZE = 10
 def repost_timeline(stream: SampleStream, query: str, now: datetime) -> dict:
     """``statuses/repostTimeline?id=ID&page=N``: the reposts of a post, newest first, each carrying the original
     as ``retweeted_status``."""
-    params = _qs(query)
+    params = query_params(query, keep_blank=True)
     try:
         post = stream.post(int(params.get("id", "0")), now)
         page = int(params.get("page", "1") or "1")
