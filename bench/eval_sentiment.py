@@ -13,8 +13,8 @@ the split is a hash of the prepared text, see ``sentiment/datasets.py``):
 Then throughput, single process: the full per-post analysis (normalise + segment + sentiment + keywords +
 categories, ``Analyzer.analyze`` one post per call, after one warm-up pass) on raw Weibo posts, median of 5 runs
 in texts per CPU-second (the per-core figure: a shared, noisy machine inflates wall-clock time), against SnowNLP's
-sentiment alone; and the
-two segmenter backends (rjieba vs jieba) with their agreement.
+sentiment alone; the CPU time per post of each stage; and the two segmenter backends (rjieba vs jieba) with their
+agreement. ``bench/compare_analyzer_revisions.py`` checks that a speed change leaves every output as it was.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from pathlib import Path
 from sentiment.analyzer import Analyzer
 from sentiment.datasets import CORPORA, load_corpus
 from sentiment.model import SnowNLPModel
+from sentiment.normalize import prepare_for_analysis
 from sentiment.segment import Lexicon, Segmenter
 from zhengyu.settings import load_settings
 
@@ -71,6 +72,32 @@ def throughput(fn, items, repeats: int = 3) -> tuple[float, float]:
     return statistics.median(wall), statistics.median(cpu)
 
 
+def print_stages(analyzer: Analyzer, posts: list[str], repeats: int = 5) -> None:
+    """Microseconds of CPU per post for each stage of ``Analyzer.analyze``, each stage run over all posts on its
+    own (median of ``repeats``). Their sum is less than a whole ``analyze`` call: run one after the other on a
+    post, the stages evict each other's tables and code from the CPU caches."""
+    prepared = [prepare_for_analysis(p) for p in posts]
+    words = [analyzer.segmenter.cut(p.text) for p in prepared]
+    model, tfidf, categorizer = analyzer.model, analyzer._tfidf, analyzer.categorizer
+    stages = {
+        "normalise + markup": lambda: [prepare_for_analysis(p) for p in posts],
+        "segment": lambda: [analyzer.segmenter.cut(p.text) for p in prepared],
+        "sentiment (features + score)": lambda: [model.prob_positive(p.text, w) for p, w in zip(prepared, words)],
+        "keywords": lambda: [tfidf.keywords(w, p.hashtags) for p, w in zip(prepared, words)],
+        "categories": lambda: [categorizer.categorize(p.text) for p in prepared],
+        "whole Analyzer.analyze": lambda: [analyzer.analyze(p) for p in posts],
+    }
+    print(f"  per stage, CPU microseconds per post (each stage alone over the {len(posts)} posts, median of "
+          f"{repeats}):")
+    for name, run in stages.items():
+        times = []
+        for _ in range(repeats):
+            c0 = time.process_time()
+            run()
+            times.append((time.process_time() - c0) / len(posts) * 1e6)
+        print(f"    {name:30s} {statistics.median(times):7.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
@@ -89,7 +116,7 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for corpus in CORPORA:
-        if args.corpora and corpus.name not in args.corpora:
+        if args.corpora is not None and corpus.name not in args.corpora:  # --corpora alone: none
             continue
         test = [ex for ex in load_corpus(args.data_dir, corpus) if ex.split == "test"]
         y = [ex.label for ex in test]
@@ -128,6 +155,7 @@ def main() -> None:
           f"{batch_cpu:7.0f} /CPU-s (median of 3)")
     print(f"  SnowNLP sentiment only ({len(snow_posts)} posts):                      {snow_rate:7.0f} /s wall, "
           f"{snow_cpu:7.0f} /CPU-s   -> ratio {full_cpu / snow_cpu:.0f}x per CPU-s")
+    print_stages(analyzer, posts)
     lexicon = Lexicon.load(settings.analysis.lexicon_dir)
     fast, ref = Segmenter.from_lexicon(lexicon, "rjieba"), Segmenter.from_lexicon(lexicon, "jieba")
     fast_rate = throughput(fast.cut, posts)[1]

@@ -1,7 +1,8 @@
 """Keywords: TF-IDF over the post's words with a refreshable IDF table; TextRank (jieba.analyse) as an option.
 
-The IDF comes, in order of preference, from the store's own corpus (``<data_dir>/idf_store.json.gz``, rebuilt by
-``zhengyu analyze --refresh-idf`` from the posts in the database) or from the table shipped with the model
+The IDF comes, in order of preference, from the store's own corpus (``<data_dir>/idf_store.json.gz``, rebuilt from
+the posts in the database by the analysis worker when the store has grown or the table has aged, see
+:mod:`sentiment.worker`, or by hand with ``zhengyu analyze --refresh-idf``) or from the table shipped with the model
 (``sentiment/models/idf_corpus.json.gz``, learned from the training corpora by ``python -m sentiment.train``).
 TF-IDF reuses the words the analyzer has already cut (so dictionary terms such as 电信网络诈骗 stay whole and
 nothing is segmented twice); TextRank runs ``jieba.analyse.TextRank`` on a tokenizer carrying the same user
@@ -10,15 +11,20 @@ dictionary, and is much slower.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import io
 import json
 import logging
 import math
+import os
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import itemgetter, mul
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -26,6 +32,8 @@ log = logging.getLogger(__name__)
 SHIPPED_IDF_FILE = Path(__file__).resolve().parent / "models" / "idf_corpus.json.gz"
 STORE_IDF_NAME = "idf_store.json.gz"
 MIN_DF = 2
+_NEG_IDF, _BOOST, _SCORE1 = itemgetter(0), itemgetter(1), itemgetter(2)
+"""The fields of a memoised candidate: -idf, the dictionary-term boost, -(idf × boost)."""
 
 
 class IdfError(RuntimeError):
@@ -54,6 +62,8 @@ class IdfTable:
     default_idf: float
     source: str = "empty"
     meta: dict = field(default_factory=dict)
+    path: Path | None = field(default=None, compare=False)
+    """The file the table was loaded from or last saved to (not stored in it)."""
 
     @classmethod
     def learn(cls, documents: Iterable[Iterable[str]], source: str, min_df: int = MIN_DF) -> IdfTable:
@@ -74,16 +84,30 @@ class IdfTable:
         return self.idf.get(word, self.default_idf)
 
     def save(self, path: Path | str) -> None:
+        """Write the table atomically: into a temporary file beside ``path``, flushed to disk, then renamed over
+        ``path`` (``os.replace``). A process loading the table meanwhile reads the old one or the new one, never
+        half a file; a write that fails or is interrupted leaves the old table as it was and no temporary file."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"n_docs": self.n_docs, "default_idf": self.default_idf, "source": self.source,
                    "meta": self.meta, "idf": {w: round(v, 4) for w, v in sorted(self.idf.items())}}
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        # mtime=0: the same table gives the same bytes (the shipped file is reproduced by training)
-        with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz, \
-                io.TextIOWrapper(gz, encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False, separators=(",", ":"))
-        tmp.replace(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with open(fd, "wb") as raw:
+                # mtime=0 and no file name in the header: the same table gives the same bytes (the shipped file
+                # is reproduced by training)
+                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz, \
+                        io.TextIOWrapper(gz, encoding="utf-8") as fh:
+                    json.dump(payload, fh, ensure_ascii=False, separators=(",", ":"))
+                raw.flush()
+                os.fsync(raw.fileno())
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; the table is no secret
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        self.path = path
 
     @classmethod
     def load(cls, path: Path | str) -> IdfTable:
@@ -92,7 +116,8 @@ class IdfTable:
             with gzip.open(path, "rt", encoding="utf-8") as fh:
                 payload = json.load(fh)
             return cls({str(k): float(v) for k, v in payload["idf"].items()}, int(payload["n_docs"]),
-                       float(payload["default_idf"]), str(payload.get("source", path.name)), payload.get("meta", {}))
+                       float(payload["default_idf"]), str(payload.get("source", path.name)), payload.get("meta", {}),
+                       path)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IdfError(f"IDF 表无法读取：{path}（{exc}）") from exc
 
@@ -142,7 +167,8 @@ def tfidf_keywords(words: list[str], idf: IdfTable, stopwords: frozenset[str], t
 
 class TfidfKeywordExtractor:
     """:func:`tfidf_keywords` with the per-word work (candidate test, IDF lookup, dictionary-term test) done once
-    per distinct word and kept in a bounded dict: the same results, one dict lookup per distinct word of a post."""
+    per distinct word and kept in a bounded dict: the same results, one dict lookup per word of a post, and only
+    the candidates (a third of the words) are counted and ranked."""
 
     def __init__(self, idf: IdfTable, stopwords: frozenset[str], terms: frozenset[str], top_k: int,
                  cache_size: int = 200_000) -> None:
@@ -150,32 +176,53 @@ class TfidfKeywordExtractor:
         self.top_k = top_k
         self._stopwords = stopwords
         self._terms = terms
-        self._cache: dict[str, tuple[float, float] | int] = {}
-        """word → (idf, boost) for candidates, 0 for words that cannot be keywords."""
+        self._cache: dict[str, tuple[float, float, float] | int] = {}
+        """word → (-idf, boost, -(idf × boost)) for candidates, 0 for words that cannot be keywords."""
         self._cache_size = cache_size
 
-    def _word(self, word: str) -> tuple[float, float] | int:
+    def _word(self, word: str) -> tuple[float, float, float] | int:
         if not is_candidate(word, self._stopwords, self._terms):
-            info: tuple[float, float] | int = 0
+            info: tuple[float, float, float] | int = 0
         else:
-            info = (self.idf.idf.get(word, self.idf.default_idf), 1.5 if word in self._terms else 1.0)
+            idf, boost = self.idf.idf.get(word, self.idf.default_idf), 1.5 if word in self._terms else 1.0
+            # negated, for an ascending sort: (tf × -idf) × boost is exactly -(tf × idf × boost)
+            info = (-idf, boost, -idf * boost)
         if len(self._cache) < self._cache_size:
             self._cache[word] = info
         return info
 
     def keywords(self, words: list[str], extra: Iterable[str] = ()) -> list[str]:
-        counts = Counter(words)
+        get = self._cache.get
+        try:  # (a KeyError costs less than testing the list for None: that compares every item)
+            infos = list(map(self._cache.__getitem__, words))
+        except KeyError:  # words not seen before
+            infos = [self._word(w) if i is None else i for w, i in zip(words, map(get, words))]
+        # Only candidates are counted: a post's words are mostly stop-words, punctuation and single characters,
+        # dropped here in C-level passes instead of being counted and then filtered.
+        candidates = list(compress(words, infos))
+        candidate_infos = list(compress(infos, infos))
         for phrase in extra:
             if 2 <= len(phrase) <= 20:
-                counts[phrase] += 1
-        distinct = list(counts)
-        infos = list(map(self._cache.get, distinct))
-        if None in infos:  # words not seen before
-            infos = [self._word(w) if i is None else i for w, i in zip(distinct, infos)]
-        # tf × idf, times 1.5 for dictionary terms (× 1.0 is exact, so the same floats as tfidf_keywords)
-        scored = [(-(counts[w] * i[0] * i[1]), w) for w, i in zip(distinct, infos) if i]
-        if not scored:
+                info = get(phrase)
+                if info is None:
+                    info = self._word(phrase)
+                if info:
+                    candidates.append(phrase)
+                    candidate_infos.append(info)
+        if not candidates:
             return []
+        info_of = dict(zip(candidates, candidate_infos))  # distinct candidates, in order of appearance
+        # -(tf × idf × boost), boost 1.5 for dictionary terms: the floats of tfidf_keywords. Most posts repeat no
+        # candidate; then tf = 1 (1 × idf = idf exactly) and the memo holds the score already.
+        if len(info_of) == len(candidates):
+            scored = list(zip(map(_SCORE1, info_of.values()), info_of))
+        else:
+            counts = dict.fromkeys(info_of, 0)
+            for w in candidates:
+                counts[w] += 1
+            values = info_of.values()
+            scores = map(mul, map(mul, counts.values(), map(_NEG_IDF, values)), map(_BOOST, values))
+            scored = list(zip(scores, info_of))
         scored.sort()
         return [w for _, w in scored[:self.top_k]]
 

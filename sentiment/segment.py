@@ -26,6 +26,7 @@ STOPWORDS_FILE = "stopwords.txt"
 _REPO_ROOT = Path(__file__).resolve().parents[1]
 
 Backend = Literal["auto", "rjieba", "jieba"]
+_SPACE = " "
 
 
 class LexiconError(RuntimeError):
@@ -150,9 +151,12 @@ class Segmenter:
         if not text:
             return []
         words = self._cut(text)
-        if " " not in text and text.isprintable():
-            # no whitespace at all (every other whitespace character is non-printable): nothing to drop
-            return words if isinstance(words, list) else list(words)
+        if text.isprintable():  # the only whitespace character left is the space (others are non-printable)
+            if " " not in text:  # nothing to drop
+                return words if isinstance(words, list) else list(words)
+            if "  " not in text:
+                # words are pieces of the text: with no two spaces in a row, a blank word can only be " "
+                return list(filter(_SPACE.__ne__, words))
         return [w for w in words if not w.isspace()]
 
     def jieba_tokenizer(self):

@@ -47,6 +47,7 @@ class JobRuntime:
     session_factory: Any
     running: set[subprocess.Popen] = field(default_factory=set)
     _analyzer: Any = None
+    _idf_refresher: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def analyzer(self):
@@ -56,6 +57,19 @@ class JobRuntime:
 
                 self._analyzer = Analyzer.from_settings(self.settings)
             return self._analyzer
+
+    def idf_refresher(self):
+        """The analysis job's keeper of the store-learnt IDF table (None: ``analysis.idf_auto_refresh`` off)."""
+        if not self.settings.analysis.idf_auto_refresh:
+            return None
+        with self._lock:
+            if self._idf_refresher is None:
+                from sentiment.worker import IdfRefresher, IdfRefreshPolicy
+                from zhengyu.clock import SystemClock
+
+                self._idf_refresher = IdfRefresher(self.session_factory, self.settings.data_dir,
+                                                   IdfRefreshPolicy.from_settings(self.settings), SystemClock().now)
+            return self._idf_refresher
 
     def run_cli(self, *args: str) -> int:
         """Run ``zhengyu ARGS`` with this process's settings; output goes to our log stream."""
@@ -120,11 +134,12 @@ def crawl_source_job(source_name: str) -> None:
 
 @job_boundary
 def analyze_job() -> None:
-    """Score every post that has no analysis yet."""
+    """Score every post that has no analysis yet (first rebuilding the store's IDF table if that is due)."""
     from sentiment.worker import analyze_all_pending
 
     runtime = _current_runtime()
-    done = analyze_all_pending(runtime.session_factory, runtime.analyzer(), runtime.settings.analysis.batch_size)
+    done = analyze_all_pending(runtime.session_factory, runtime.analyzer(), runtime.settings.analysis.batch_size,
+                               idf_refresher=runtime.idf_refresher())
     log.info("analysed %s posts", done)
 
 

@@ -84,6 +84,25 @@ class AnalysisSettings(BaseModel):
         1000, ge=1, description="Use the IDF learnt from the store only once it covers this many posts."
     )
     poll_interval_s: float = Field(5.0, gt=0, description="Seconds `zhengyu analyze` waits when nothing is pending.")
+    idf_auto_refresh: bool = Field(
+        True, description="The analysis worker (`zhengyu analyze`, the scheduler, the demo) rebuilds the keyword IDF "
+        "table learnt from the store when it is due (see the next settings)."
+    )
+    idf_refresh_growth: float = Field(
+        1.5, gt=1, description="Rebuild the store's IDF table once the store holds this many times the posts it "
+        "held at the last build."
+    )
+    idf_refresh_max_age_h: float = Field(
+        24.0, gt=0, description="Rebuild the store's IDF table when it is older than this many hours (by the "
+        "injected clock) and the store has changed since."
+    )
+    idf_refresh_check_s: float = Field(
+        300.0, ge=0, description="How often a long-running analysis worker counts the store's posts to decide "
+        "whether the IDF table is due, seconds."
+    )
+    idf_store_max_posts: int = Field(
+        200_000, ge=1, description="The store's IDF table is learnt from this many newest posts."
+    )
 
 
 class DashboardSettings(BaseModel):

@@ -88,7 +88,7 @@ def test_memoised_word_ids_equal_the_definition(shared_data):
         assert features.word_feature_ids(words).tolist() == _reference_word_ids(words).tolist(), words
     saved = features._WORD_INFO_LIMIT
     features._WORD_INFO.clear()
-    features._FAST_KEYS.clear()
+    features._CODES.clear()
     try:
         features._WORD_INFO_LIMIT = 0  # nothing memoised: every word goes the slow way
         for words in cases[:50] + cases[-9:]:

@@ -94,3 +94,9 @@ def test_hundred_kilobyte_post_is_complete():
 def test_idempotent_on_real_text(seed_text):
     once = normalize_text(seed_text)
     assert normalize_text(once) == once
+
+
+def test_lone_surrogates_become_replacement_characters():
+    """A broken JSON escape (\\ud800) must not make the segmenter or the store fail on the whole post."""
+    assert normalize_text("好\ud800好\udfff") == "好\ufffd好\ufffd"
+    assert prepare_for_analysis("很好\udc00！").text.encode("utf-8") == "很好\ufffd！".encode("utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
@@ -143,3 +143,157 @@ def test_missing_model_is_a_clear_cli_error(tmp_path):
                                       "analyze-text"], input="你好\n")
     assert result.exit_code == 1
     assert "情感模型文件不存在" in result.output
+
+
+# --- the store-learnt IDF table refreshes itself -----------------------------------------------------------------
+
+@pytest.fixture
+def idf_analyzer(analyzer):
+    """The module's analyzer, given back with the IDF table it had."""
+    original = analyzer.idf
+    yield analyzer
+    analyzer.set_idf(original)
+
+
+def _refresher(session_factory, data_dir, clock, **policy):
+    from sentiment.worker import IdfRefresher, IdfRefreshPolicy
+
+    defaults = {"growth": 1.5, "max_age": timedelta(hours=24), "min_docs": 4, "check_every": timedelta(0)}
+    return IdfRefresher(session_factory, data_dir, IdfRefreshPolicy(**{**defaults, **policy}), clock.now)
+
+
+def test_idf_rebuilt_when_the_store_grows(session_factory, idf_analyzer, tmp_path):
+    from sentiment.keywords import IdfTable
+    from zhengyu.clock import FrozenClock
+
+    clock = FrozenClock(FIXED)
+    refresher = _refresher(session_factory, tmp_path, clock)
+    path = tmp_path / "idf_store.json.gz"
+    _add_posts(session_factory, ["网格员入户走访", "网格员排查隐患", "网格员巡查"])
+    assert refresher.maybe_refresh(idf_analyzer) is None and not path.exists()  # 3 < min_docs: nothing built
+    _add_posts(session_factory, ["群众反映问题"], start=3)
+    first = refresher.maybe_refresh(idf_analyzer)
+    assert first is not None and first.n_docs == 4 and idf_analyzer.idf is first
+    assert IdfTable.load(path).meta == {"learnt_at": FIXED.isoformat(timespec="seconds"), "store_posts": 4}
+    assert first.get("网格员") < first.default_idf
+    clock.advance(timedelta(minutes=10))
+    _add_posts(session_factory, ["民警到场处置"], start=4)
+    assert refresher.maybe_refresh(idf_analyzer) is None  # 5 < 4 × 1.5
+    _add_posts(session_factory, ["民警调解纠纷"], start=5)
+    second = refresher.maybe_refresh(idf_analyzer)
+    assert second is not None and second.n_docs == 6 and idf_analyzer.idf is second
+    assert IdfTable.load(path).meta["learnt_at"] == (FIXED + timedelta(minutes=10)).isoformat(timespec="seconds")
+
+
+def test_idf_untouched_while_young_and_not_grown(session_factory, idf_analyzer, tmp_path):
+    from zhengyu.clock import FrozenClock
+
+    clock = FrozenClock(FIXED)
+    _add_posts(session_factory, [f"第{i}条：网格员走访" for i in range(10)])
+    assert _refresher(session_factory, tmp_path, clock).maybe_refresh(idf_analyzer) is not None
+    path = tmp_path / "idf_store.json.gz"
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    # a new worker process (as `zhengyu analyze --once` in the demo) reads what it knows from the file
+    clock.advance(timedelta(hours=23))
+    _add_posts(session_factory, ["民警到场处置"], start=10)
+    later = _refresher(session_factory, tmp_path, clock)
+    assert later.maybe_refresh(idf_analyzer) is None
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    # old now, and the store changed since the build: rebuilt; old and unchanged: left alone
+    clock.advance(timedelta(hours=2))
+    assert later.maybe_refresh(idf_analyzer).n_docs == 11
+    clock.advance(timedelta(hours=30))
+    assert later.maybe_refresh(idf_analyzer) is None
+
+
+def test_idf_checks_at_most_every_check_interval(session_factory, idf_analyzer, tmp_path):
+    from zhengyu.clock import FrozenClock
+
+    clock = FrozenClock(FIXED)
+    refresher = _refresher(session_factory, tmp_path, clock, check_every=timedelta(minutes=5))
+    assert refresher.maybe_refresh(idf_analyzer) is None  # empty store
+    _add_posts(session_factory, [f"第{i}条：网格员走访" for i in range(8)])
+    clock.advance(timedelta(minutes=4))
+    assert refresher.maybe_refresh(idf_analyzer) is None  # due, but not checked yet
+    clock.advance(timedelta(minutes=1))
+    assert refresher.maybe_refresh(idf_analyzer).n_docs == 8
+
+
+def test_interrupted_idf_write_leaves_the_old_table(session_factory, idf_analyzer, tmp_path, monkeypatch):
+    import sentiment.keywords as keywords
+    from sentiment.keywords import IdfTable, load_idf
+    from zhengyu.clock import FrozenClock
+
+    clock = FrozenClock(FIXED)
+    refresher = _refresher(session_factory, tmp_path, clock)
+    _add_posts(session_factory, [f"第{i}条：网格员走访" for i in range(4)])
+    old = refresher.maybe_refresh(idf_analyzer)
+    path = tmp_path / "idf_store.json.gz"
+    _add_posts(session_factory, [f"第{i}条：民警处置" for i in range(4, 10)], start=4)
+    real_dump = json.dump
+
+    def dump_then_fail(obj, fh, **kwargs):  # half the table is written, then the disk fills up
+        text = json.dumps(obj, **kwargs)
+        fh.write(text[:len(text) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(keywords.json, "dump", dump_then_fail)
+    assert refresher.maybe_refresh(idf_analyzer) is None  # logged; analysis goes on with the table it had
+    assert idf_analyzer.idf is old
+    monkeypatch.setattr(keywords.json, "dump", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):  # killed while writing: propagates, and still cleans up
+        IdfTable({"x": 1.0}, 1, 2.0, "store: x").save(path)
+    monkeypatch.setattr(keywords.json, "dump", real_dump)
+    assert [p.name for p in tmp_path.iterdir() if "idf" in p.name] == ["idf_store.json.gz"]  # no temporary file
+    reloaded = load_idf(tmp_path, min_store_docs=1)
+    assert reloaded.idf == old.idf and reloaded.n_docs == 4 and reloaded.source.startswith("store")
+    # the next check succeeds
+    assert refresher.maybe_refresh(idf_analyzer).n_docs == 10
+
+
+def test_concurrent_reader_never_sees_half_a_table(tmp_path):
+    from sentiment.keywords import IdfTable
+
+    path = tmp_path / "idf_store.json.gz"
+    tables = [IdfTable({f"词{i}_{j}": 1.0 + j for j in range(3000)}, 100 + i, 9.0, f"store: {i}") for i in range(2)]
+    tables[0].save(path)
+    stop = threading.Event()
+    seen, errors = set(), []
+
+    def read():
+        while not stop.is_set():
+            try:
+                seen.add(IdfTable.load(path).n_docs)
+            except Exception as exc:  # surfaced below
+                errors.append(exc)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for i in range(30):
+            tables[i % 2].save(path)
+    finally:
+        stop.set()
+        reader.join(timeout=30)
+    assert not errors and seen <= {100, 101} and seen
+
+
+def test_analyze_command_builds_the_idf_table_when_due(db_url, tmp_path):
+    from sentiment.keywords import IdfTable
+    from storage.engine import make_engine, make_session_factory
+
+    runner = CliRunner()
+    base = ["--config", str(tmp_path), "--database-url", db_url, "--set", f"data_dir={tmp_path}",
+            "--set", "analysis.idf_min_store_docs=3"]
+    assert runner.invoke(cli, [*base, "db", "upgrade"]).exit_code == 0
+    engine = make_engine(db_url)
+    _add_posts(make_session_factory(engine), TEXTS)
+    path = tmp_path / "idf_store.json.gz"
+    off = runner.invoke(cli, [*base, "--set", "analysis.idf_auto_refresh=false", "analyze", "--once"])
+    assert off.exit_code == 0, off.output
+    assert not path.exists()
+    _add_posts(make_session_factory(engine), ["网络谣言已被辟谣"], start=100)
+    result = runner.invoke(cli, [*base, "analyze", "--once"])
+    assert result.exit_code == 0, result.output
+    assert IdfTable.load(path).meta["store_posts"] == len(TEXTS) + 1
+    engine.dispose()

@@ -32,25 +32,32 @@ def _build_analyzer(app: AppContext, model: str | None):
 @click.command("analyze")
 @click.option("--once", is_flag=True, help="Analyse what is pending and exit (default: keep polling).")
 @click.option("--refresh-idf", is_flag=True,
-              help="First relearn the keyword IDF table from the posts in the store.")
+              help="First relearn the keyword IDF table from the posts in the store (it is also rebuilt "
+                   "automatically when due: analysis.idf_auto_refresh).")
 @click.option("--batch-size", type=int, default=None, help="Posts per batch (default: analysis.batch_size).")
 @pass_app
 def analyze(app: AppContext, once: bool, refresh_idf: bool, batch_size: int | None) -> None:
     """Score sentiment, keywords and categories of posts not yet analysed."""
-    from sentiment.worker import analyze_all_pending, refresh_store_idf
+    from sentiment.worker import IdfRefresher, IdfRefreshPolicy, analyze_all_pending, refresh_store_idf
+    from zhengyu.clock import SystemClock
 
     settings = app.settings
     app.migrated_engine()
     factory = app.session_factory()
     analyzer = _build_analyzer(app, None)
     batch = batch_size or settings.analysis.batch_size
+    clock = SystemClock()
+    policy = IdfRefreshPolicy.from_settings(settings)
     if refresh_idf:
-        table = refresh_store_idf(factory, analyzer, settings.data_dir, min_docs=settings.analysis.idf_min_store_docs)
+        table = refresh_store_idf(factory, analyzer, settings.data_dir, policy.max_posts,
+                                  settings.analysis.idf_min_store_docs, now=clock.now)
         click.echo(f"关键词 IDF 表已更新：{table.n_docs} 条帖子")
+    refresher = IdfRefresher(factory, settings.data_dir, policy, clock.now) if settings.analysis.idf_auto_refresh \
+        else None
     total = 0
     try:
         while True:
-            n = analyze_all_pending(factory, analyzer, batch)
+            n = analyze_all_pending(factory, analyzer, batch, clock.now, idf_refresher=refresher)
             total += n
             if once:
                 break
