@@ -37,5 +37,6 @@ with st.sidebar:
 set_page_context(PageContext(
     db_url=db_url, timezone=settings.timezone, refresh_s=settings.dashboard.refresh_s,
     window_label=window_label, window=TIME_WINDOWS[window_label], platforms=tuple(chosen),
+    rules_file=str(settings.analysis.warning_rules_file),
 ))
 page.run()

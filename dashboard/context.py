@@ -50,6 +50,7 @@ class PageContext:
     window_label: str
     window: timedelta | None
     platforms: tuple[str, ...]
+    rules_file: str | None = None  # the warning-rule table, for the level names
 
     def since(self, now: datetime | None = None) -> datetime | None:
         """Start of the time filter, rounded down to 10 s so cached queries are shared between reruns."""

@@ -83,6 +83,13 @@ class IdfTable:
     def get(self, word: str) -> float:
         return self.idf.get(word, self.default_idf)
 
+    def doc_freq(self, word: str | None) -> float:
+        """How many of the ``n_docs`` learnt documents contained ``word``: the inverse of :meth:`learn`'s formula
+        (exact up to the stored rounding). A word the table does not know (or None) gets the document frequency
+        its default IDF stands for, i.e. fewer than ``min_df``. Detection uses it as a background prior."""
+        value = self.default_idf if word is None else self.idf.get(word, self.default_idf)
+        return max((1 + self.n_docs) / math.exp(value - 1.0) - 1.0, 0.0)
+
     def save(self, path: Path | str) -> None:
         """Write the table atomically: into a temporary file beside ``path``, flushed to disk, then renamed over
         ``path`` (``os.replace``). A process loading the table meanwhile reads the old one or the new one, never

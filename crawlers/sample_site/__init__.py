@@ -54,7 +54,7 @@ def start_sample_site(port: int = 0, seed: int = DEFAULT_SEED, posts_per_minute:
     """Start the sample site in a daemon thread.
 
     ``start`` anchors the stream (default: the clock's now); ``backlog_posts`` posts already exist then.
-    ``incidents`` is a list of (start, minutes) bursts of angry posts; by default one starts 3 minutes in and
+    ``incidents`` is a list of (start, minutes) bursts of angry posts; by default one started 6 minutes before and
     then every 30 minutes. ``flaky`` makes a few URLs answer 503 once (Scrapy's retry recovers).
     """
     from crawlers.sample_site.server import SampleSiteApp, SampleSiteServer, make_handler

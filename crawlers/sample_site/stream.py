@@ -100,6 +100,7 @@ class Incident:
     start: datetime
     minutes: float
     title: str
+    interval: timedelta | None = None  # between two of its posts; None: the regular interval, at least 10 s
 
 
 def _user_pool(seed: int) -> list[SampleUser]:
@@ -139,11 +140,15 @@ class SampleStream:
         self.start = start.astimezone(timezone.utc)
         self.origin = self.start - self.backlog_interval * backlog_posts
         self.users = _user_pool(seed)
+        burst_interval = None
         if incidents is None:
-            # Default schedule: a first burst a few minutes in (the demo shows it), then every half hour.
-            incidents = [(self.start + timedelta(minutes=3 + 30 * n), 8.0) for n in range(48)]
+            # Default schedule (the demo's): a first burst already under way when the site starts, so the
+            # demo's first rounds show an issue, then one every half hour; 12 posts a minute, so each one stands
+            # out of the background as a real incident does.
+            incidents = [(self.start + timedelta(minutes=-6 + 30 * n), 12.0) for n in range(48)]
+            burst_interval = timedelta(seconds=5)
         self.incidents = [
-            Incident(n, at.astimezone(timezone.utc), minutes, gen.incident_title(n, seed * 31 + n))
+            Incident(n, at.astimezone(timezone.utc), minutes, gen.incident_title(n, seed * 31 + n), burst_interval)
             for n, (at, minutes) in enumerate(incidents)
         ]
         self._posts: dict[int, SamplePost] = {}
@@ -216,7 +221,7 @@ class SampleStream:
 
     def _incident_posts_until(self, incident: Incident, until: datetime) -> list[tuple[int, datetime]]:
         out = []
-        burst_interval = max(self.interval, timedelta(seconds=10))
+        burst_interval = incident.interval or max(self.interval, timedelta(seconds=10))
         k = 0
         while True:
             at = incident.start + burst_interval * k

@@ -158,6 +158,8 @@ def incident_text(rng: random.Random, incident_no: int, place_rng_seed: int) -> 
     slots = dict(city=fixed.choice(CITIES), police=fixed.choice(POLICE_UNITS), court=fixed.choice(COURTS),
                  place=fixed.choice(PLACES))
     text = rng.choice(incident["texts"]).format(**slots)
+    if rng.random() < 0.7:  # most posts about a hot incident carry its topic hashtag, as on Weibo
+        text = f"#{incident['title'].format(**slots)}# {text}"
     text = _decorate(text, "negative", rng)
     traditional = rng.random() < TRADITIONAL_SHARE / 2
     return GeneratedText(to_traditional(text) if traditional else text, "negative", traditional)

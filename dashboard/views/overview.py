@@ -1,7 +1,8 @@
-"""总览: volume of posts and comments over time, sentiment shares, counts and the latest posts."""
+"""总览: current issues with their warning levels, volume over time, sentiment shares, counts, latest posts."""
 
 from __future__ import annotations
 
+from collections import Counter
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -53,6 +54,8 @@ def _render_live(context: PageContext) -> None:
     share = counts.negative_share
     columns[3].metric("负面占比", "—" if share is None else f"{share:.1%}")
 
+    _render_issues(context)
+
     left, right = st.columns([3, 2])
     with left:
         st.subheader("发布量走势")
@@ -76,3 +79,31 @@ def _render_live(context: PageContext) -> None:
             "正面概率": st.column_config.ProgressColumn("正面概率", min_value=0.0, max_value=1.0, format="%.2f"),
         },
     )
+
+
+def _render_issues(context: PageContext) -> None:
+    """Open issues, most severe first, each with its warning level as a coloured badge and the reason."""
+    st.subheader("当前话题与预警")
+    issues = queries.current_issues(context.db_url, 10, context.rules_file)
+    if not issues:
+        st.caption("暂无正在发展的话题。研判每轮自动运行，发现苗头后会在这里按预警级别列出。")
+        return
+    zone = ZoneInfo(context.timezone)
+    counts = Counter(_badge(issue, "预警") for issue in issues)
+    st.markdown("　".join(f"{badge} {n} 个" for badge, n in counts.items()))
+    for issue in issues:
+        badge = _badge(issue)
+        flagged = issue.first_flagged_at.astimezone(zone).strftime("%m-%d %H:%M") if issue.first_flagged_at else "—"
+        due = issue.response_due_at.astimezone(zone).strftime("%m-%d %H:%M") if issue.response_due_at else "—"
+        with st.container(border=True):
+            st.markdown(f"{badge} **{issue.title}**　热度 {issue.heat:.1f} · {issue.post_count} 条 · "
+                        f"负面 {issue.negative_share:.0%} · {issue.status}")
+            st.caption(f"首次发现 {flagged} · 处置时限 {due} · 关键词：{'、'.join(issue.keywords) or '—'}"
+                       + (f" · {issue.reason}" if issue.reason else ""))
+
+
+def _badge(issue: queries.IssueRow, suffix: str = "") -> str:
+    """A coloured Markdown badge naming the level (红色, 黄色 …) in the level's own colour."""
+    if not issue.level:
+        return ":gray-badge[未定级]"
+    return f":{issue.colour}-badge[{issue.level_name}色{suffix}]"

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from sentiment.detect.lifecycle import LevelEvent, add_members, empty_stats, grade_issue, raise_alerts
 from sentiment.detect.naming import issue_keywords, issue_title
+from sentiment.detect.prior import BackgroundPrior
 from sentiment.detect.rules import WarningRules
-from sentiment.detect.signals import PostInfo, TermHistory, is_synthetic, window_start
+from sentiment.detect.signals import CLUSTER_PREFIX, PostInfo, TermHistory, is_synthetic, window_start
 from storage.models import Issue, IssueMember
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,53 @@ class Topic:
     terms: list[str]
     posts: set[int]
     score: float
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The burst thresholds in force at a moment: the configured ones plus the cold-start margin."""
+
+    min_score: float  # as configured
+    score_margin: float  # the cold-start margin now; waived for a term as far as its posts show propagation
+    min_authors: int  # configured + the cold-start author margin now
+    fade: float  # 1 with no history, 0 once ``warmup_hours`` of history have been seen
+    prior_weight: float = 1.0  # how much the background prior still weighs: 1 with no history, 0 after warm-up
+
+    def score_needed(self, propagated_share: float) -> float:
+        return self.min_score + self.score_margin * (1.0 - min(max(propagated_share, 0.0), 1.0))
+
+
+def thresholds(params, history_hours: float, seasonal_coverage: float = 1.0) -> Thresholds:
+    """While history is short the bar is higher: the margin fades linearly to nothing over ``warmup_hours``, but
+    keeps the share ``cold_unseen_hours`` of itself over the part of the window in hours of day not yet seen on an
+    earlier day (``seasonal_coverage``, 0–1), so a routine of an hour not yet seen (the first morning greeting of
+    a stream that started at 09:00) does not pass for news.
+    The hour-of-day condition ends a day after ``warmup_hours``: a source that is always silent at 3 a.m.
+    is not held to the margin forever."""
+    fade = max(0.0, 1.0 - history_hours / params.warmup_hours) if params.warmup_hours > 0 else 0.0
+    prior_weight = fade if params.cold_start == "prior" else 0.0
+    if 0 < history_hours < params.warmup_hours + 24:
+        fade = max(fade, params.cold_unseen_hours * (1.0 - seasonal_coverage))
+    if params.cold_start == "wait":  # the old behaviour: blind until warmup_hours, then no margin
+        fade = 0.0
+    return Thresholds(params.min_score, fade * params.cold_score_margin,
+                      params.min_authors + math.ceil(fade * params.cold_author_margin - 1e-9), fade, prior_weight)
+
+
+def propagates(post: PostInfo) -> bool:
+    """A post that joins a public topic (a hashtag) or is one of several near-identical copies (a cluster)."""
+    return any(term[0] == "#" or term.startswith(CLUSTER_PREFIX) for term in post.terms)
+
+
+def effective_windows(params, history_hours: float) -> list[int | float]:
+    """Window lengths (minutes) to score. A window longer than half the history seen is cut to half of it, so
+    the older half is the local baseline the newer half is compared with (a fresh detector is not blind)."""
+    half = history_hours * 60 / 2
+    if params.cold_start == "wait":
+        return [] if history_hours < params.warmup_hours else sorted({params.window_minutes,
+                                                                     params.long_window_minutes})
+    lengths = {m if half >= m else half for m in (params.window_minutes, params.long_window_minutes)}
+    return sorted(m for m in lengths if m >= 1)
 
 
 @dataclass
@@ -51,10 +99,11 @@ def _overlap(a: set[int], b: set[int]) -> float:
 
 
 class Detector:
-    def __init__(self, rules: WarningRules) -> None:
+    def __init__(self, rules: WarningRules, prior: BackgroundPrior | None = None) -> None:
         self.rules = rules
         p = rules.detection
-        self.history = TermHistory(p.baseline_days, p.seasonal_prior, p.floor_expected)
+        self.prior = prior or BackgroundPrior()
+        self.history = TermHistory(p.baseline_days, p.seasonal_prior, p.floor_expected, p.prior_posts)
         self.recent: deque[PostInfo] = deque()
         self._seen: set[int] = set()
         self._members: dict[int, set[int]] = {}
@@ -80,13 +129,19 @@ class Detector:
     def candidates(self, window: list[PostInfo], now: datetime) -> list[Topic]:
         """Bursting terms of the short and the long window, merged into topics by shared posts."""
         p = self.rules.detection
-        if self.history.history_hours(now) < p.warmup_hours:
-            return []
+        hours = self.history.history_hours(now)
         best: dict[str, tuple[float, float, set[int]]] = {}
-        for minutes in sorted({p.window_minutes, p.long_window_minutes}):
+        recent = {post.id for post in window if post.at > window_start(now, p.window_minutes)}
+        for minutes in effective_windows(p, hours):
             start = window_start(now, minutes)
+            bar = thresholds(p, hours, self.history.seasonal_coverage(start, now))
             posts = [post for post in window if post.at > start]
-            for score, share, term, ids in self._bursts(posts, start, now):
+            for score, share, term, ids in self._bursts(posts, start, now, bar):
+                # While history is short, a long window must not keep raising a pattern that has stopped (the
+                # first morning greeting, hours later): the term must still run at half its window's rate.
+                if bar.fade > 0 and minutes > p.window_minutes and \
+                        len(ids & recent) < 0.5 * len(ids) * p.window_minutes / minutes:
+                    continue
                 if term not in best or score > best[term][0]:
                     best[term] = (score, share, ids)
         scored = [(score, share, term, ids) for term, (score, share, ids) in best.items()]
@@ -101,15 +156,23 @@ class Detector:
         A generic word (食堂) can cross the threshold before the specific ones (实验中学食堂变质) because it also
         collects background posts; ordering by baseline share keeps the specific word as the issue's anchor.
         """
+        if not topics:
+            return
         by_id = {post.id: post for post in window}
+        in_window = Counter(term for post in window for term in post.terms)
+        weight = thresholds(self.rules.detection, self.history.history_hours(now)).prior_weight
         start = window_start(now, max(self.rules.detection.window_minutes, self.rules.detection.long_window_minutes))
         for topic in topics:
             cover = Counter(term for i in topic.posts if i in by_id for term in by_id[i].terms)
             topic.terms += [t for t, n in cover.most_common() if n >= 0.5 * len(topic.posts) and t not in topic.terms]
-            shares = {t: self.history.share(t, start) for t in topic.terms}
+            if weight > 0:
+                shares = {t: self.history.share_outside(t, in_window[t], len(window), self.prior.share(t), weight)[0]
+                          for t in topic.terms}
+            else:
+                shares = {t: self.history.share_before(t, start) for t in topic.terms}
             topic.terms.sort(key=lambda t: (is_synthetic(t), shares[t], t))
 
-    def _bursts(self, posts: list[PostInfo], start: datetime, now: datetime
+    def _bursts(self, posts: list[PostInfo], start: datetime, now: datetime, bar: Thresholds
                 ) -> list[tuple[float, float, str, set[int]]]:
         p = self.rules.detection
         posts_of: dict[str, set[int]] = {}
@@ -119,15 +182,18 @@ class Detector:
                 posts_of.setdefault(term, set()).add(post.id)
                 authors_of.setdefault(term, set()).add(post.author_key)
         # Expected counts never fall below the floor, so fewer posts than this can never score high enough.
-        reachable = (p.min_score / 2 + math.sqrt(p.floor_expected + 0.375)) ** 2 - 0.375
+        reachable = (bar.min_score / 2 + math.sqrt(p.floor_expected + 0.375)) ** 2 - 0.375
         least = max(p.min_count, p.min_ratio * p.floor_expected, reachable)
+        spread = {post.id for post in posts if propagates(post)} if bar.score_margin > 0 else set()
         found = []
         for term, ids in posts_of.items():
             count = len(ids)
-            if count < least or len(authors_of[term]) < p.min_authors:
+            if count < least or len(authors_of[term]) < bar.min_authors:
                 continue
-            exp = self.history.expectation(term, count, len(posts), start, now)
-            if exp.ratio >= p.min_ratio and exp.score >= p.min_score:
+            exp = self.history.expectation(term, count, len(posts), start, now, self.prior.share(term),
+                                           bar.prior_weight)
+            needed = bar.score_needed(len(ids & spread) / count) if spread else bar.score_needed(0.0)
+            if exp.ratio >= p.min_ratio and exp.score >= needed:
                 found.append((exp.score, exp.share, term, ids))
         return found
 

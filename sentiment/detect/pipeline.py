@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sentiment.dedup import Deduplicator
 from sentiment.detect.detector import Detector, TickReport
 from sentiment.detect.loading import post_info
+from sentiment.detect.prior import BackgroundPrior
 from sentiment.detect.rules import WarningRules, load_rules
 from sentiment.plans.matcher import CompiledPlan
 from sentiment.plans.store import active_plans, load_plan_dir, record_matches, sync_plans
@@ -52,7 +53,8 @@ class DetectionPipeline:
         self.analyzer = analyzer
         self.plans = plans
         self.dedup = dedup or Deduplicator()
-        self.detector = detector or Detector(rules)
+        # The analyser's IDF table (the store's own once learnt, else the shipped one) is the background prior.
+        self.detector = detector or Detector(rules, BackgroundPrior(getattr(analyzer, "idf", None)))
         self._plan_category = {p.name: p.category for p in plans}
 
     @classmethod
@@ -95,6 +97,9 @@ class DetectionPipeline:
         session.flush()
 
     def tick(self, session: Session, now: datetime) -> TickReport:
+        idf = getattr(self.analyzer, "idf", None)
+        if idf is not None and not self.detector.prior.uses(idf):  # the worker refreshed the store's IDF table
+            self.detector.prior = BackgroundPrior(idf)
         return self.detector.tick(session, now)
 
     def catch_up(self, session: Session, now: datetime) -> int:

@@ -15,6 +15,9 @@ METRIC_NAMES = {
     "official_involved": "官方/媒体参与", "category": "类别",
 }
 _NUMERIC = {"heat", "post_count", "window_count", "negative_share", "source_count", "burst_score", "engagement"}
+# "prior": score from the first hour against a background prior (default); "wait": the old hard warm-up,
+# nothing is raised before ``warmup_hours`` of history (kept as the benchmark's baseline).
+COLD_START_MODES = ("prior", "wait")
 _COND = re.compile(r"^\s*(>=|<=|>|<|==)?\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
@@ -66,18 +69,23 @@ class DetectionParams:
     window_minutes: int = 60
     long_window_minutes: int = 360
     baseline_days: int = 7
-    warmup_hours: float = 24
-    seasonal_prior: float = 5
+    warmup_hours: float = 24.0
+    cold_start: str = "prior"
+    cold_score_margin: float = 8.0
+    cold_author_margin: int = 4
+    cold_unseen_hours: float = 0.5
+    prior_posts: float = 200.0
+    seasonal_prior: float = 5.0
     floor_expected: float = 2.0
     min_count: int = 8
     min_authors: int = 4
     min_ratio: float = 4.0
-    min_score: float = 4.0
+    min_score: float = 4.5
     merge_overlap: float = 0.5
     max_new_issues_per_tick: int = 5
-    cool_after_hours: float = 6
-    close_after_hours: float = 48
-    downgrade_after_hours: float = 6
+    cool_after_hours: float = 6.0
+    close_after_hours: float = 48.0
+    downgrade_after_hours: float = 6.0
     max_alerts_per_tick: int = 3
 
 
@@ -179,8 +187,12 @@ def parse_rules(data: dict[str, Any], source: str = "warning_rules.yaml", scheme
     if not levels or not any(not rule for rule in levels[-1].rules):
         raise RulesError(f"{source}: 方案 {scheme} 的最低一级应有一条无条件规则（when: [{{}}]）")
     category_weights = {str(k): float(v) for k, v in (data.get("category_weights") or {}).items()}
+    detection = _params(DetectionParams, data.get("detection"), f"{source} detection")
+    if detection.cold_start not in COLD_START_MODES:
+        raise RulesError(f"{source} detection: cold_start 应为 {' 或 '.join(COLD_START_MODES)}，实际为 "
+                         f"{detection.cold_start!r}")
     return WarningRules(version, scheme, tuple(levels), _params(HeatParams, data.get("heat"), f"{source} heat"),
-                        category_weights, _params(DetectionParams, data.get("detection"), f"{source} detection"))
+                        category_weights, detection)
 
 
 def load_rules(path: Path, scheme: str | None = None) -> WarningRules:
