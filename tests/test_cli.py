@@ -100,3 +100,11 @@ def test_config_docs_matches_the_committed_table():
     result = CliRunner().invoke(cli, ["config", "docs"])
     doc = (Path(__file__).resolve().parent.parent / "docs" / "settings.md").read_text(encoding="utf-8")
     assert result.output == doc
+
+
+def test_demo_outside_the_project_says_where_the_configuration_is(tmp_path):
+    result = CliRunner().invoke(cli, ["--config", str(tmp_path / "missing"), "--data-dir", str(tmp_path / "data"),
+                                      "demo", "--no-dashboard"])
+    assert result.exit_code == 1
+    assert "找不到配置目录" in result.output and "--config" in result.output
+    assert not (tmp_path / "data" / "zhengyu.db").exists()

@@ -57,7 +57,7 @@ def scheduler_settings(tmp_path, db_url):
                      "crawl": {"sources_dir": str(tmp_path / "sources")},
                      "scheduler": {"analyze_interval_s": 45, "detect_interval_s": 600}}
         overrides.update(extra)
-        return load_settings(tmp_path / "config", overrides)
+        return load_settings(Path(__file__).resolve().parent.parent / "config", overrides)
 
     return make
 

@@ -101,3 +101,18 @@ def test_every_setting_is_documented_in_the_settings_table():
 def test_settings_table_is_current():
     doc = (REPO_ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
     assert doc == settings_markdown(), "docs/settings.md is stale: run `zhengyu config docs > docs/settings.md`"
+
+
+def test_configuration_files_are_read_from_the_configuration_directory_in_use(tmp_path):
+    elsewhere = REPO_ROOT / "config"
+    settings = load_settings(elsewhere)
+    assert settings.crawl.sources_dir == elsewhere / "sources"
+    assert settings.analysis.warning_rules_file == elsewhere / "warning_rules.yaml"
+    assert settings.analysis.lexicon_dir.is_dir() and settings.analysis.categories_file.is_file()
+    # the default directory keeps the relative paths; explicit paths outside config/ are left alone
+    assert load_settings().crawl.sources_dir == Path("config/sources")
+    cfg = write(tmp_path, f"crawl:\n  sources_dir: {tmp_path / 'mine'}\nanalysis:\n  plans_dir: plans_elsewhere\n")
+    settings = load_settings(cfg)
+    assert settings.crawl.sources_dir == tmp_path / "mine"
+    assert settings.analysis.plans_dir == Path("plans_elsewhere")
+    assert settings.analysis.categories_file == cfg / "categories.yaml"

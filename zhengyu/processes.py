@@ -50,6 +50,8 @@ def settings_environment(settings: Settings, config_dir: Path | str) -> dict[str
             continue
         if isinstance(value, SecretStr):
             value = value.get_secret_value()
+        if isinstance(value, Path):
+            value = value.resolve()  # what the parent meant, whatever the child's working directory
         if isinstance(value, bool):
             text = "true" if value else "false"
         elif isinstance(value, (list, dict)):

@@ -269,10 +269,38 @@ def load_settings(
     env_keys = _env_overridden_keys(Settings)
     merged = _drop_keys(merged, env_keys - set(_flatten_keys(overrides)))
     try:
-        return Settings(**merged)
+        settings = Settings(**merged)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise ConfigError(_describe_error(first, source_of)) from exc
+    return _rooted_in(settings, config_dir)
+
+
+CONFIG_PATH_SETTINGS = (
+    ("crawl", "sources_dir"),
+    ("analysis", "lexicon_dir"),
+    ("analysis", "warning_rules_file"),
+    ("analysis", "plans_dir"),
+    ("analysis", "categories_file"),
+)
+"""Settings that name files of the configuration directory itself."""
+
+
+def _rooted_in(settings: Settings, config_dir: Path) -> Settings:
+    """Point relative ``config/...`` paths into the configuration directory actually in use.
+
+    ``--config /etc/zhengyu`` must read ``/etc/zhengyu/sources``, not ``./config/sources`` of whatever directory
+    the command happens to run in. With the default directory (``config``) nothing changes."""
+    if config_dir == DEFAULT_CONFIG_DIR:
+        return settings
+    updates: dict[str, dict[str, Path]] = {}
+    for section, name in CONFIG_PATH_SETTINGS:
+        value: Path = getattr(getattr(settings, section), name)
+        if not value.is_absolute() and value.parts[:1] == (DEFAULT_CONFIG_DIR.name,):
+            updates.setdefault(section, {})[name] = config_dir.joinpath(*value.parts[1:])
+    for section, changes in updates.items():
+        settings = settings.model_copy(update={section: getattr(settings, section).model_copy(update=changes)})
+    return settings
 
 
 def _drop_keys(data: dict[str, Any], dotted_keys: set[str], prefix: str = "") -> dict[str, Any]:

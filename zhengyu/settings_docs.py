@@ -18,6 +18,10 @@ environment variables (`ZHENGYU_` + the key in capitals with `__` between levels
 `ZHENGYU_DATABASE__URL`) > `config/settings.yaml` > the defaults below. Secrets are read from the
 environment only and are never written to the repository.
 
+Paths: a relative path that starts with `config/` points into the configuration directory in use
+(`--config DIR` or `ZHENGYU_CONFIG_DIR`), so `--config /etc/zhengyu` reads `/etc/zhengyu/sources`; any other
+relative path is relative to the working directory.
+
 | setting | environment variable | default | meaning |
 |---|---|---|---|
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -16,6 +17,8 @@ from storage.engine import session_scope
 from storage.models import Analysis, Post
 from zhengyu.cli import cli
 from zhengyu.settings import load_settings
+
+REPO_CONFIG = Path(__file__).resolve().parents[2] / "config"
 
 FIXED = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
 TEXTS = ["民警暴力执法，太让人气愤了", "感谢民警帮我找回了孩子，点赞", "", "全民反诈，开展断卡行動",
@@ -87,7 +90,7 @@ def test_refresh_store_idf(session_factory, analyzer, tmp_path):
 
 def test_analyze_command_once(db_url, tmp_path):
     runner = CliRunner()
-    base = ["--config", str(tmp_path), "--database-url", db_url, "--set", f"data_dir={tmp_path}"]
+    base = ["--config", str(REPO_CONFIG), "--database-url", db_url, "--set", f"data_dir={tmp_path}"]
     assert runner.invoke(cli, [*base, "db", "upgrade"]).exit_code == 0
     from storage.engine import make_engine, make_session_factory
 
@@ -113,7 +116,7 @@ def test_analyze_text_json_plain_and_bad_lines(tmp_path):
         json.dumps({"id": "e", "text": ""}),
         json.dumps({"id": "t", "text": "網警提醒：謹防電信網絡詐騙"}, ensure_ascii=False),
     ]
-    result = CliRunner().invoke(cli, ["--config", str(tmp_path), "--set", f"data_dir={tmp_path}", "analyze-text"],
+    result = CliRunner().invoke(cli, ["--config", str(REPO_CONFIG), "--set", f"data_dir={tmp_path}", "analyze-text"],
                                 input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
     out = [json.loads(line) for line in result.output.splitlines()]
@@ -132,14 +135,14 @@ def test_analyze_text_json_plain_and_bad_lines(tmp_path):
 
 
 def test_analyze_text_invalid_utf8_does_not_crash(tmp_path):
-    result = CliRunner().invoke(cli, ["--config", str(tmp_path), "--set", f"data_dir={tmp_path}", "analyze-text"],
+    result = CliRunner().invoke(cli, ["--config", str(REPO_CONFIG), "--set", f"data_dir={tmp_path}", "analyze-text"],
                                 input=b"\xff\xfe\xfa bad bytes\n" + "正常的一行\n".encode())
     assert result.exit_code == 0, result.output
     assert len(result.output.splitlines()) == 2
 
 
 def test_missing_model_is_a_clear_cli_error(tmp_path):
-    result = CliRunner().invoke(cli, ["--config", str(tmp_path), "--set", f"analysis.model_file={tmp_path}/x.joblib",
+    result = CliRunner().invoke(cli, ["--config", str(REPO_CONFIG), "--set", f"analysis.model_file={tmp_path}/x.joblib",
                                       "analyze-text"], input="你好\n")
     assert result.exit_code == 1
     assert "情感模型文件不存在" in result.output
@@ -283,7 +286,7 @@ def test_analyze_command_builds_the_idf_table_when_due(db_url, tmp_path):
     from storage.engine import make_engine, make_session_factory
 
     runner = CliRunner()
-    base = ["--config", str(tmp_path), "--database-url", db_url, "--set", f"data_dir={tmp_path}",
+    base = ["--config", str(REPO_CONFIG), "--database-url", db_url, "--set", f"data_dir={tmp_path}",
             "--set", "analysis.idf_min_store_docs=3"]
     assert runner.invoke(cli, [*base, "db", "upgrade"]).exit_code == 0
     engine = make_engine(db_url)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from zhengyu.cli.app import AppContext, pass_app
+from zhengyu.errors import ZhengyuError
 
 
 @click.command("demo")
@@ -18,6 +19,10 @@ def demo(app: AppContext, port: int | None, no_dashboard: bool) -> None:
     """
     from zhengyu.demo import run_demo
 
+    if not (app.config_dir / "sources").is_dir():
+        # Without the sources, rules and lexicons every round would fail one step at a time; say so once.
+        raise ZhengyuError(f"找不到配置目录 {app.config_dir}（演示需要其中的采集源、预警规则和词典）："
+                           "请在项目根目录运行，或用 --config 指定配置目录")
     run_demo(app.settings, app.config_dir, dashboard_port=port, with_dashboard=not no_dashboard, echo=click.echo)
 
 
