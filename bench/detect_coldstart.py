@@ -27,13 +27,12 @@ Usage: .venv/bin/python bench/detect_events.py --only coldstart [--covid-sample 
 from __future__ import annotations
 
 import csv
-import gzip
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from detect_events import EVENTS, HASHTAG, SHANGHAI, _bucket, flagged, run
+from detect_events import EVENTS, SHANGHAI, flagged, read_covid, run, tag_bursts
 from sentiment.detect.synthetic import Incident, generate_stream
 
 MODES = ("prior", "wait")
@@ -186,44 +185,14 @@ def weibo2018_cases() -> list[Case]:
 # -- covid --------------------------------------------------------------------------------------------------------
 def covid_cases(sample: float, days: tuple[str, ...] = ("2020-01-25", "2020-02-10", "2020-02-17"),
                 min_tag: int = 300) -> list[Case]:
-    path = EVENTS / "covid19_weibo_unlabelled_daily_2020.csv.gz"
-    tag_counts: dict[str, Counter] = defaultdict(Counter)
     wanted = set(days) | {(datetime.fromisoformat(d) - timedelta(days=1)).date().isoformat() for d in days}
-    rows: dict[str, list[dict]] = defaultdict(list)
-    tags_of: dict[str, set[str]] = {}
-    with gzip.open(path, "rt", encoding="utf-8", errors="replace") as handle:
-        reader = csv.reader(handle)
-        next(reader)
-        for n, row in enumerate(reader):
-            if len(row) < 3 or not row[2].strip():
-                continue
-            day, userid, text = row[0], row[1], row[2]
-            tags = set(HASHTAG.findall(text))
-            tag_counts[day].update(tags)
-            if day not in wanted:
-                continue
-            h = _bucket(userid, text)
-            if (h % 10_000) >= sample * 10_000:
-                continue
-            at = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI) + timedelta(seconds=(h >> 16) % 86_400)
-            post_id = f"c{n}"
-            tags_of[post_id] = tags
-            rows[day].append({"id": post_id, "text": text, "published_at": at.isoformat(), "platform": "weibo",
-                              "author": userid})
-    all_days = sorted(tag_counts)
+    tag_counts, records, tags_of = read_covid(sample, wanted.__contains__)
     cases = []
     for day in days:
-        k = all_days.index(day)
-        previous = all_days[max(0, k - 3):k]
-        bursts = {}
-        for tag, count in tag_counts[day].items():
-            before = max((tag_counts[d].get(tag, 0) for d in previous), default=0)
-            if count >= min_tag and count >= 5 * before:
-                bursts[tag] = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI)
+        bursts = tag_bursts(tag_counts, day, min_tag)
         start = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI) - timedelta(hours=4)
-        prev_day = (datetime.fromisoformat(day) - timedelta(days=1)).date().isoformat()
-        part = sorted((r for d in (prev_day, day) for r in rows[d]
-                       if datetime.fromisoformat(r["published_at"]) >= start), key=lambda r: (r["published_at"], r["id"]))
+        end = start + timedelta(hours=28)  # 20:00 the day before to the end of the day
+        part = [r for r in records if start <= datetime.fromisoformat(r["published_at"]) < end]
         cases.append(Case(f"{day} ({len(part)} posts from 20:00 the day before)", part, start, bursts,
                           tags_of={r["id"]: tags_of[r["id"]] for r in part}))
     return cases

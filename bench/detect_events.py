@@ -223,7 +223,9 @@ def _bucket(userid: str, text: str) -> int:
     return int(hashlib.sha1(f"{userid}|{text}".encode("utf-8")).hexdigest()[:12], 16)
 
 
-def bench_covid(settings, analyzer, sample: float, until: str | None, min_tag: int):
+def read_covid(sample: float, keep_day) -> tuple[dict[str, Counter], list[dict], dict[str, set[str]]]:
+    """The COVID daily file: hashtag counts per day over every row, and the hash-sampled posts of the days
+    ``keep_day(day)`` accepts as replay records (spread over their day), sorted by time, with their hashtags."""
     path = EVENTS / "covid19_weibo_unlabelled_daily_2020.csv.gz"
     tag_counts: dict[str, Counter] = defaultdict(Counter)
     records, tags_of = [], {}
@@ -236,7 +238,7 @@ def bench_covid(settings, analyzer, sample: float, until: str | None, min_tag: i
             day, userid, text = row[0], row[1], row[2]
             tags = set(HASHTAG.findall(text))
             tag_counts[day].update(tags)
-            if until and day > until:
+            if not keep_day(day):
                 continue
             h = _bucket(userid, text)
             if (h % 10_000) >= sample * 10_000:
@@ -248,16 +250,32 @@ def bench_covid(settings, analyzer, sample: float, until: str | None, min_tag: i
             records.append({"id": post_id, "text": text, "published_at": at.isoformat(), "platform": "weibo",
                             "author": userid})
     records.sort(key=lambda r: (r["published_at"], r["id"]))
+    return tag_counts, records, tags_of
+
+
+def tag_bursts(tag_counts: dict[str, Counter], day: str, min_tag: int) -> dict[str, datetime]:
+    """Hashtags of ``day`` used ≥ ``min_tag`` times and ≥ 5× their most on any of the 3 days before, with the
+    day's local midnight as onset."""
+    days = sorted(tag_counts)
+    k = days.index(day)
+    previous = days[max(0, k - 3):k]
+    midnight = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI)
+    bursts = {}
+    for tag, count in tag_counts[day].items():
+        before = max((tag_counts[d].get(tag, 0) for d in previous), default=0)
+        if count >= min_tag and count >= 5 * before:
+            bursts[tag] = midnight
+    return bursts
+
+
+def bench_covid(settings, analyzer, sample: float, until: str | None, min_tag: int):
+    tag_counts, records, tags_of = read_covid(sample, lambda day: not until or day <= until)
     days = sorted(tag_counts)
     bursts = {}
     for k, day in enumerate(days):
         if k < 2 or (until and day > until):
             continue
-        previous = days[max(0, k - 3):k]
-        for tag, count in tag_counts[day].items():
-            before = max((tag_counts[d].get(tag, 0) for d in previous), default=0)
-            if count >= min_tag and count >= 5 * before:
-                bursts[(tag, day)] = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI)
+        bursts.update({(tag, day): onset for tag, onset in tag_bursts(tag_counts, day, min_tag).items()})
     evaluated_days = [d for d in days[2:] if not until or d <= until]
     t0 = time.perf_counter()
     issues, summary = run(records, settings, analyzer)
