@@ -12,7 +12,6 @@ dictionary, and is much slower.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gzip
 import io
 import json
@@ -21,7 +20,7 @@ import math
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import itemgetter, mul
@@ -146,28 +145,21 @@ def load_idf(data_dir: Path | str | None, min_store_docs: int) -> IdfTable:
 
 
 def tfidf_keywords(words: list[str], idf: IdfTable, stopwords: frozenset[str], terms: frozenset[str],
-                   top_k: int, extra: Iterable[str] = (), candidate: Callable[[str], bool] | None = None
-                   ) -> list[str]:
+                   top_k: int, extra: Iterable[str] = ()) -> list[str]:
     """Top ``top_k`` words by tf × idf; ``extra`` phrases (hashtag topics) count as whole words too.
 
-    Dictionary terms get a small boost: in this domain they are the words an analyst searches by."""
-    if candidate is None:
-        candidate = functools.partial(is_candidate, stopwords=stopwords, terms=terms)
-    counts = Counter(words)
+    Dictionary terms get a small boost: in this domain they are the words an analyst searches by. This is the
+    plain reference; the analyzer uses :class:`TfidfKeywordExtractor`, which gives the same ranking."""
+    counts = Counter(w for w in words if is_candidate(w, stopwords, terms))
     for phrase in extra:
-        if 2 <= len(phrase) <= 20:
+        if 2 <= len(phrase) <= 20 and is_candidate(phrase, stopwords, terms):
             counts[phrase] += 1
-    table, default = idf.idf, idf.default_idf
     scored = []
     for word, tf in counts.items():
-        if not candidate(word):
-            continue
-        score = tf * table.get(word, default)
+        score = tf * idf.get(word)
         if word in terms:
             score *= 1.5
         scored.append((-score, word))
-    if not scored:
-        return []
     scored.sort()
     return [w for _, w in scored[:top_k]]
 

@@ -184,6 +184,14 @@ class IdfRefresher:
         self._known = False
         self._checked_at: datetime | None = None
 
+    @classmethod
+    def from_settings(cls, session_factory: sessionmaker[Session], settings: Settings,
+                      now: Callable[[], datetime]) -> IdfRefresher | None:
+        """The refresher the settings ask for, or None when ``analysis.idf_auto_refresh`` is off."""
+        if not settings.analysis.idf_auto_refresh:
+            return None
+        return cls(session_factory, settings.data_dir, IdfRefreshPolicy.from_settings(settings), now)
+
     def _last_build(self, analyzer: Analyzer) -> IdfBuild | None:
         if not self._known:
             self._known = True

@@ -60,15 +60,13 @@ class JobRuntime:
 
     def idf_refresher(self):
         """The analysis job's keeper of the store-learnt IDF table (None: ``analysis.idf_auto_refresh`` off)."""
-        if not self.settings.analysis.idf_auto_refresh:
-            return None
         with self._lock:
             if self._idf_refresher is None:
-                from sentiment.worker import IdfRefresher, IdfRefreshPolicy
+                from sentiment.worker import IdfRefresher
                 from zhengyu.clock import SystemClock
 
-                self._idf_refresher = IdfRefresher(self.session_factory, self.settings.data_dir,
-                                                   IdfRefreshPolicy.from_settings(self.settings), SystemClock().now)
+                self._idf_refresher = IdfRefresher.from_settings(self.session_factory, self.settings,
+                                                                 SystemClock().now)
             return self._idf_refresher
 
     def run_cli(self, *args: str) -> int:

@@ -38,7 +38,7 @@ def _build_analyzer(app: AppContext, model: str | None):
 @pass_app
 def analyze(app: AppContext, once: bool, refresh_idf: bool, batch_size: int | None) -> None:
     """Score sentiment, keywords and categories of posts not yet analysed."""
-    from sentiment.worker import IdfRefresher, IdfRefreshPolicy, analyze_all_pending, refresh_store_idf
+    from sentiment.worker import IdfRefresher, analyze_all_pending, refresh_store_idf
     from zhengyu.clock import SystemClock
 
     settings = app.settings
@@ -47,13 +47,11 @@ def analyze(app: AppContext, once: bool, refresh_idf: bool, batch_size: int | No
     analyzer = _build_analyzer(app, None)
     batch = batch_size or settings.analysis.batch_size
     clock = SystemClock()
-    policy = IdfRefreshPolicy.from_settings(settings)
     if refresh_idf:
-        table = refresh_store_idf(factory, analyzer, settings.data_dir, policy.max_posts,
+        table = refresh_store_idf(factory, analyzer, settings.data_dir, settings.analysis.idf_store_max_posts,
                                   settings.analysis.idf_min_store_docs, now=clock.now)
         click.echo(f"关键词 IDF 表已更新：{table.n_docs} 条帖子")
-    refresher = IdfRefresher(factory, settings.data_dir, policy, clock.now) if settings.analysis.idf_auto_refresh \
-        else None
+    refresher = IdfRefresher.from_settings(factory, settings, clock.now)
     total = 0
     try:
         while True:
