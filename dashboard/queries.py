@@ -16,6 +16,7 @@ from sqlalchemy import BigInteger, Engine, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
+from sentiment.detect.rules import LEVEL_COLOUR_NAMES, RulesError, load_rules
 from storage.engine import make_engine
 from storage.models import Analysis, Issue, Post
 
@@ -30,9 +31,6 @@ PLATFORM_NAMES = {
     "weibo": "微博", "weibo_sample": "微博（样例站点）", "tieba": "贴吧",
     "forum": "论坛", "news": "新闻网站", "rss": "RSS 订阅", "message_board": "留言板",
 }
-# Warning levels by their stored code (config/warning_rules.yaml): the colour of the badge and the default name.
-LEVEL_COLOURS = {"red": "red", "orange": "orange", "yellow": "yellow", "green": "green", "blue": "blue"}
-LEVEL_NAMES = {"red": "红", "orange": "橙", "yellow": "黄", "green": "绿", "blue": "蓝"}
 STATUS_NAMES = {"new": "新发现", "acknowledged": "已确认", "responding": "处置中", "resolved": "已处置",
                 "closed": "已关闭"}
 # Volume buckets, finest first; the chart uses the finest that keeps it to about MAX_BUCKETS bars.
@@ -226,10 +224,8 @@ class IssueRow:
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def level_names(rules_file: str | None) -> dict[str, str]:
     """Level code → name from the warning-rule table (both schemes), the defaults where it cannot be read."""
-    names = dict(LEVEL_NAMES)
+    names = dict(LEVEL_COLOUR_NAMES)
     if rules_file:
-        from sentiment.detect.rules import RulesError, load_rules
-
         try:
             for scheme in ("four", "three"):
                 names.update({level.code: level.name for level in load_rules(rules_file, scheme).levels})
@@ -242,7 +238,7 @@ def level_names(rules_file: str | None) -> dict[str, str]:
 def current_issues(db_url: str, limit: int = 10, rules_file: str | None = None) -> list[IssueRow]:
     """Issues not closed, most severe level first, then hottest."""
     names = level_names(rules_file)
-    rank = {code: i for i, code in enumerate(("red", "orange", "yellow", "green", "blue"))}
+    rank = {code: i for i, code in enumerate(LEVEL_COLOUR_NAMES)}  # most severe first
     with get_engine(db_url).connect() as conn:
         rows = conn.execute(
             select(Issue.id, Issue.title, Issue.level, Issue.level_reason, Issue.heat, Issue.post_count,
@@ -252,8 +248,8 @@ def current_issues(db_url: str, limit: int = 10, rules_file: str | None = None) 
         ).all()
     issues = [IssueRow(
         id=r.id, title=r.title, level=r.level, level_name=names.get(r.level or "", "未定级"),
-        colour=LEVEL_COLOURS.get(r.level or "", "gray"), reason=r.level_reason, heat=float(r.heat or 0.0),
-        post_count=int(r.post_count or 0), negative_share=float(r.negative_share or 0.0),
+        colour=r.level if r.level in LEVEL_COLOUR_NAMES else "gray",  # the codes are Streamlit colours
+        reason=r.level_reason, heat=float(r.heat or 0.0), post_count=int(r.post_count or 0), negative_share=float(r.negative_share or 0.0),
         status=STATUS_NAMES.get(r.status, r.status), keywords=tuple(r.keywords or ())[:6],
         first_flagged_at=r.first_flagged_at, response_due_at=r.response_due_at,
     ) for r in rows]

@@ -132,7 +132,6 @@ class CategoryClassifier:
             for clause in rule.clauses:
                 words |= clause.words()
         self._pattern = re.compile(_trie_regex(words)) if words else None
-        self._words = frozenset(words)
         # a matched word hides shorter rule words inside it; only words that contain others need the inner scan
         self._inner = {w: frozenset(v for v in words if v != w and v in w) for w in words}
         self._inner = {w: v for w, v in self._inner.items() if v}

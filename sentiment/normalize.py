@@ -68,7 +68,6 @@ def _char_class(codepoints) -> re.Pattern[str]:
 
 # str.translate with a dict is slow; most posts contain none of these characters and skip it (a regex of 16
 # ranges finds out about 4x faster than a set test over the text's characters)
-_NEEDS_CLEANING = frozenset(chr(cp) for cp in _CLEAN_TABLE)
 _NEEDS_CLEANING_RE = _char_class(_CLEAN_TABLE)
 
 # --- pinyin annotations: 進(jìn), 时（shí）----------------------------------------------------------------------

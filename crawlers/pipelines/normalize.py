@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 
 from crawlers.items import PostItem
-from storage.privacy import author_hash_key, hash_author
 from crawlers.textutil import inline_emoticons
 from sentiment.normalize import normalize_text
+from storage.privacy import author_hash_key, hash_author
 
 
 def content_hash(title: str | None, text: str) -> str:

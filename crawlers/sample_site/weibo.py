@@ -91,6 +91,15 @@ def _not_found(msg: str = "这里还没有内容") -> dict:
     return {"ok": 0, "msg": msg, "data": {"cards": []}}
 
 
+def _bad_params() -> dict:
+    return {"ok": 0, "msg": "参数错误"}
+
+
+def _deleted() -> dict:
+    """What the API answers for a post its author deleted (the crawlers record the deletion)."""
+    return {"ok": 0, "errno": "20101", "msg": "抱歉，此微博已被作者删除。"}
+
+
 def _feed(posts: list[SamplePost], page: int, containerid: str, now: datetime, grouped: bool) -> dict:
     chunk = posts[(page - 1) * FEED_PAGE_SIZE: page * FEED_PAGE_SIZE]
     if page < 1 or not chunk:
@@ -113,7 +122,7 @@ def get_index(stream: SampleStream, query: str, now: datetime) -> dict:
     try:
         page = int(params.get("page", "1") or "1")
     except ValueError:
-        return {"ok": 0, "msg": "参数错误"}
+        return _bad_params()
     posts = stream.visible_posts(now)
     if containerid == "102803":
         return _feed(posts, page, containerid, now, grouped=False)
@@ -140,7 +149,7 @@ def statuses_show(stream: SampleStream, query: str, now: datetime) -> dict:
     except ValueError:
         post = None
     if post is None or not post.visible(now):
-        return {"ok": 0, "errno": "20101", "msg": "抱歉，此微博已被作者删除。"}
+        return _deleted()
     return {"ok": 1, "data": mblog_json(post, now)}
 
 
@@ -171,9 +180,9 @@ def hotflow(stream: SampleStream, query: str, now: datetime) -> dict:
         post = stream.post(int(params.get("id") or params.get("mid") or "0"), now)
         max_id = int(params.get("max_id", "0") or "0")
     except ValueError:
-        return {"ok": 0, "msg": "参数错误"}
+        return _bad_params()
     if post is None or not post.visible(now):
-        return {"ok": 0, "errno": "20101", "msg": "抱歉，此微博已被作者删除。"}
+        return _deleted()
     tops, replies = _replies_by_root(post, now)
     if not tops:
         return {"ok": 0, "msg": "快来发表你的评论吧"}
@@ -190,12 +199,12 @@ def hotflow_child(stream: SampleStream, query: str, now: datetime) -> dict:
         root = stream.comment(int(params.get("cid", "0")), now)
         max_id = int(params.get("max_id", "0") or "0")
     except ValueError:
-        return {"ok": 0, "msg": "参数错误"}
+        return _bad_params()
     if root is None:
         return {"ok": 0, "msg": "评论不存在"}
     post = stream.post(root.post_id, now)
     if post is None or not post.visible(now):
-        return {"ok": 0, "errno": "20101", "msg": "抱歉，此微博已被作者删除。"}
+        return _deleted()
     _, replies = _replies_by_root(post, now)
     mine = replies.get(root.id, [])
     chunk, next_id = _cursor_page(mine, max_id, REPLY_PAGE_SIZE)
@@ -214,9 +223,9 @@ def repost_timeline(stream: SampleStream, query: str, now: datetime) -> dict:
         post = stream.post(int(params.get("id", "0")), now)
         page = int(params.get("page", "1") or "1")
     except ValueError:
-        return {"ok": 0, "msg": "参数错误"}
+        return _bad_params()
     if post is None or not post.visible(now):
-        return {"ok": 0, "errno": "20101", "msg": "抱歉，此微博已被作者删除。"}
+        return _deleted()
     reposts = post.reposts_at(now)[::-1]
     chunk = reposts[(page - 1) * REPOST_PAGE_SIZE: page * REPOST_PAGE_SIZE]
     if page < 1 or not chunk:

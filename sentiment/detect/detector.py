@@ -192,8 +192,7 @@ class Detector:
                 continue
             exp = self.history.expectation(term, count, len(posts), start, now, self.prior.share(term),
                                            bar.prior_weight)
-            needed = bar.score_needed(len(ids & spread) / count) if spread else bar.score_needed(0.0)
-            if exp.ratio >= p.min_ratio and exp.score >= needed:
+            if exp.ratio >= p.min_ratio and exp.score >= bar.score_needed(len(ids & spread) / count):
                 found.append((exp.score, exp.share, term, ids))
         return found
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+LEVEL_COLOUR_NAMES = {"red": "红", "orange": "橙", "yellow": "黄", "green": "绿", "blue": "蓝"}
+"""Stored level codes, most severe first, with the colour each stands for: the name where no rule table names it."""
 METRIC_NAMES = {
     "heat": "热度", "post_count": "信息总量", "window_count": "近一窗口新增", "negative_share": "负面占比",
     "source_count": "来源平台数", "burst_score": "突发指数", "engagement": "互动量",

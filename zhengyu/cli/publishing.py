@@ -10,7 +10,6 @@ from zhengyu.errors import ZhengyuError
 
 STATUS_NAMES = {"pending": "待发送", "sent": "已发送", "failed": "发送失败", "acknowledged": "已确认",
                 "suppressed": "已合并"}
-LEVEL_NAMES = {"red": "红", "orange": "橙", "yellow": "黄", "green": "绿", "blue": "蓝"}
 RELEASE_STATUS_NAMES = {"draft": "草稿", "in_review": "审核中", "approved": "已通过", "rejected": "已退回",
                         "scheduled": "已排期", "publishing": "发布中", "published": "已发布", "failed": "发布失败"}
 
@@ -26,6 +25,7 @@ def alerts_group() -> None:
 @pass_app
 def list_alerts(app: AppContext, status: str | None, limit: int) -> None:
     """List the newest alerts."""
+    from sentiment.detect.rules import LEVEL_COLOUR_NAMES
     from storage.engine import session_scope
     from storage.models import Alert
 
@@ -38,7 +38,8 @@ def list_alerts(app: AppContext, status: str | None, limit: int) -> None:
         if not alerts:
             click.echo("（暂无预警）")
         for alert in alerts:
-            click.echo(f"#{alert.id}\t{alert.created_at:%Y-%m-%d %H:%M}\t{LEVEL_NAMES.get(alert.level, alert.level) if alert.level else '-'}\t"
+            level = LEVEL_COLOUR_NAMES.get(alert.level, alert.level) if alert.level else "-"
+            click.echo(f"#{alert.id}\t{alert.created_at:%Y-%m-%d %H:%M}\t{level}\t"
                        f"{STATUS_NAMES.get(alert.status, alert.status)}\t{alert.title}")
 
 
