@@ -10,6 +10,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from storage import migrate
+
 from zhengyu.cli import cli
 
 REQUIRED_COMMANDS = {"demo", "crawl", "analyze", "detect", "dashboard", "scheduler", "sandbox", "release",
@@ -66,7 +68,10 @@ def test_db_upgrade_user_and_alerts_on_a_real_database(db_url, tmp_path):
     base = ["--config", str(tmp_path), "--database-url", db_url]
     result = runner.invoke(cli, [*base, "db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "0001" in result.output
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+    assert f"升级到 {head}" in result.output
     result = runner.invoke(cli, [*base, "user", "add", "lead1", "--name", "王主任", "--role", "leader"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, [*base, "user", "add", "lead1", "--name", "重复", "--role", "leader"])

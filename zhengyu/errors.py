@@ -7,3 +7,11 @@ class ZhengyuError(Exception):
 
 class ConfigError(ZhengyuError):
     """A settings file or value is broken; the message names the file, the key and what was expected."""
+
+
+class NotFound(ZhengyuError):
+    """A record the user named (release, account, user, issue, alert) does not exist."""
+
+
+class PermissionDenied(ZhengyuError):
+    """The acting user lacks the role for an action; the refusal is audited."""

@@ -6,12 +6,11 @@ import click
 from sqlalchemy import select
 
 from zhengyu.cli.app import AppContext, pass_app
+from publisher.states import RELEASE_STATUS_NAMES
 from zhengyu.errors import ZhengyuError
 
 STATUS_NAMES = {"pending": "待发送", "sent": "已发送", "failed": "发送失败", "acknowledged": "已确认",
                 "suppressed": "已合并"}
-RELEASE_STATUS_NAMES = {"draft": "草稿", "in_review": "审核中", "approved": "已通过", "rejected": "已退回",
-                        "scheduled": "已排期", "publishing": "发布中", "published": "已发布", "failed": "发布失败"}
 
 
 @click.group("alerts")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
+from storage.access import ROLE_NAMES
 from zhengyu.cli.app import AppContext, pass_app
 from zhengyu.errors import ZhengyuError
 
-ROLE_NAMES = {"editor": "编辑", "reviewer": "审核", "analyst": "分析员", "leader": "领导", "admin": "管理员"}
 
 
 @click.group("user")
