@@ -95,15 +95,15 @@ def start_round(session: Session, release: Release) -> None:
 
 
 def take_off_schedule(session: Session, release: Release) -> list[int]:
-    """Targets back to ``pending`` and no time slot; returns the ids of the targets that were scheduled."""
+    """Every target back to ``pending`` without a time slot; returns the ids of those that were scheduled.
+
+    Only releases up to ``scheduled`` are editable, so no target has started publishing; the publishing jobs
+    re-check ``assert_publishable`` before each external step in any case."""
     changed = []
     for target in session.scalars(select(ReleaseTarget).where(ReleaseTarget.release_id == release.id)):
-        if target.status == "scheduled" or target.scheduled_at is not None:
+        if target.status != "pending" or target.scheduled_at is not None:
             changed.append(target.id)
-        if target.status in ("scheduled", "missed", "pending"):
-            target.status = "pending"
-        target.scheduled_at = None
-        target.content_hash = None
+        target.status, target.scheduled_at, target.content_hash = "pending", None, None
     release.scheduled_at = None
     return changed
 

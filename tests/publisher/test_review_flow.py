@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from publisher import review
 from publisher.render import wechat_html
 from publisher.review import NotPublishable, ReviewError, assert_publishable, content_hash
 from publisher.services import releases
