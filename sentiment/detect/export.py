@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from sentiment.detect.effect import answer_effect, response_time_s
 from storage.models import Issue, IssueLevelChange, IssueMember, Post, Release
+from storage.privacy import redact_personal_data
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -21,7 +22,8 @@ def export_issues(session: Session, status: str | None = None, level_names: dict
                   ) -> list[dict[str, Any]]:
     """Every issue (or those with ``status``), oldest flag first, with level history and member post ids.
 
-    ``member_post_ids`` are the posts' external ids (for a replay: the stream's ``id`` field). Answered
+    ``member_post_ids`` are the posts' external ids (for a replay: the stream's ``id`` field). Titles and
+    keywords come from crawled text, so personal numbers in them are redacted like every export. Answered
     issues carry the response time (first flag → answer published) and, when ``now`` is given, the answer's
     effect (``sentiment.detect.effect``) over ``effect_window`` before and after.
     """
@@ -52,7 +54,8 @@ def export_issues(session: Session, status: str | None = None, level_names: dict
                                                     .where(Release.answers_issue_id.in_(chunk)).order_by(Release.id)):
             answers[issue_id].append(release_id)
     return [{
-        "id": issue.id, "title": issue.title, "keywords": list(issue.keywords or []), "category": issue.category,
+        "id": issue.id, "title": redact_personal_data(issue.title),
+        "keywords": [redact_personal_data(k) for k in issue.keywords or []], "category": issue.category,
         "status": issue.status, "level": issue.level, "level_name": names.get(issue.level or "", None),
         "level_reason": issue.level_reason, "heat": issue.heat, "post_count": issue.post_count,
         "negative_share": round(issue.negative_share or 0.0, 4),
