@@ -13,7 +13,8 @@ class Article:
 
     ``published_at`` is timezone-aware (pages that show no offset are taken as China time, +08:00) or None when
     the page shows no publish time. ``source`` is the originating media outlet (来源), ``author`` the byline
-    (作者/记者); both None when absent. ``text`` is the body prose, one paragraph per line.
+    (作者/记者); both None when absent. ``account`` is the platform account that published the page (a WeChat
+    official account's name), None on ordinary sites. ``text`` is the body prose, one paragraph per line.
     """
 
     title: str | None
@@ -21,6 +22,7 @@ class Article:
     author: str | None
     source: str | None
     text: str
+    account: str | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; the time as ISO 8601 with its offset."""

@@ -1,10 +1,11 @@
 """Find the headline.
 
 The ``<title>`` usually carries the headline plus a site suffix ("…_网易新闻", "…-新华网", "…|香港_新浪新闻"),
-while the visible headline sits in an ``<h1>`` — except when the first ``<h1>`` is the site logo, is empty, or the
-page has none and uses ``<h2>``/``<h3>``/a ``div.title``. So every visible headline-like element is a candidate and
-is scored by how well it agrees with ``<title>`` and ``og:title``; with no agreeing candidate, the ``<title>`` minus
-its site suffix is the answer.
+sometimes a keyword list too, while the visible headline sits in an ``<h1>`` — except when the first ``<h1>`` is the
+site's logo or name, is empty, or the page has none and uses ``<h2>``/``<h3>``/a ``div.title``. So every visible
+headline-like element is a candidate and is scored by how well it agrees with ``<title>`` and ``og:title``; with no
+agreeing candidate, a substantial first-level heading that is not the site's name, else the ``<title>`` minus its
+site suffix and keyword lists, is the answer.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from difflib import SequenceMatcher
 from crawlers.extract.dom import BLOCK_TAGS, is_hidden, node_text, squeeze, tag_of
 
 _SUFFIX_SPLIT_RE = re.compile(r"\s*(?:\s[-–—|·]\s|\s{2,}|[_|｜]|——|--|－|-(?=[^-]{2,20}$))\s*")
-_TITLEISH_RE = re.compile(r"title|headline|biaoti|tit\b|h-title|art_tit|article-tit", re.I)
+_TITLEISH_RE = re.compile(r"title|headline|biaoti|(?<![a-z])tit(?![a-z])|(?<=[a-z])tit(?![a-z])|(?<![a-z])bt(?![a-z])", re.I)
+# A heading inside an element with one of these class or id tokens belongs to the page's frame (logo bar,
+# navigation), not to the article.
+_FRAME_TOKENS = frozenset({"header", "head", "top", "topbar", "logo", "nav", "navbar", "banner", "masthead",
+                           "sitename", "site-name", "site_name", "site-logo", "site-header", "page-header"})
+_KEYWORD_SPLIT_RE = re.compile(r"[,，、;；|/]+")
+_MAX_KEYWORD_LEN = 8
 _HEADING_TAGS = ("h1", "h2", "h3")
 _META_TITLE_KEYS = ("og:title", "twitter:title", "title", "articletitle", "headline")
 _MIN_LEN, _MAX_LEN = 4, 120
@@ -40,11 +47,22 @@ def page_title(root) -> str | None:
     return " ".join(el.text_content().split()) or None
 
 
+def is_keyword_list(text: str) -> bool:
+    """Several short words in a list ("扫黑除恶,政法,平安建设"): tags or keywords, not a headline."""
+    words = [w.strip() for w in _KEYWORD_SPLIT_RE.split(text.strip()) if w.strip()]
+    return len(words) >= 3 and all(len(w) <= _MAX_KEYWORD_LEN for w in words) and not re.search(r"[。！？：:]", text)
+
+
 def strip_site_suffix(title: str) -> str:
-    """The headline part of a ``<title>``: its longest segment when split at site-name separators."""
+    """The headline part of a ``<title>``: its longest segment when split at site-name separators.
+
+    Segments that are keyword lists are left out first.
+    """
     parts = [p for p in _SUFFIX_SPLIT_RE.split(title) if p and p.strip()]
+    if len(parts) > 1:
+        parts = [p for p in parts if not is_keyword_list(p)] or parts
     if len(parts) <= 1:
-        return title.strip()
+        return (parts[0] if parts else title).strip()
     first = parts[0].strip()
     longest = max(parts, key=len).strip()
     return first if len(first) >= len(longest) * 0.6 else longest
@@ -105,6 +123,38 @@ def _is_logo(el) -> bool:
     return False
 
 
+def _in_frame(el) -> bool:
+    """Inside the page's header, logo or navigation (by class or id of the element or an ancestor)."""
+    node = el
+    for _ in range(6):
+        if node is None:
+            return False
+        tokens = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
+        if tag_of(node) in {"header", "nav"} or _FRAME_TOKENS.intersection(tokens):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _site_name_candidates(root) -> set[str]:
+    names = set()
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        if key in {"og:site_name", "application-name", "apple-mobile-web-app-title", "sitename", "site_name"}:
+            value = squeeze(meta.get("content") or "")
+            if value:
+                names.add(value)
+    full = page_title(root) or ""
+    parts = [p.strip() for p in _SUFFIX_SPLIT_RE.split(full) if p and p.strip()]
+    if len(parts) > 1:
+        names.update(parts[1:])
+    return names
+
+
+def _is_site_name(text: str, site: set[str]) -> bool:
+    return any(text == name or (len(text) <= 12 and text in name) for name in site)
+
+
 def site_names(root, headline: str | None) -> str:
     """The part of ``<title>`` that is not the headline: the site's own names ("_网易财经", "-新华网")."""
     full = page_title(root) or ""
@@ -121,7 +171,7 @@ def extract_title(root) -> tuple[str | None, object | None]:
     best_score = 0.0
     for order, el, kind in _candidates(root, refs[0] if refs else None):
         text = _heading_text(el)
-        if not (_MIN_LEN <= len(text) <= _MAX_LEN) or _is_logo(el):
+        if not (_MIN_LEN <= len(text) <= _MAX_LEN) or _is_logo(el) or is_keyword_list(text):
             continue
         sim = _similarity(text, refs) if refs else 0.0
         bonus = {"h1": 0.15, "h2": 0.05, "h3": 0.0, "titleish": 0.05, "exact": 0.05}[kind]
@@ -132,9 +182,11 @@ def extract_title(root) -> tuple[str | None, object | None]:
         return best
     # Nothing visible agrees with <title>: either <title> is only the site's name, or the page shows another
     # wording. A substantial first-level heading is then the better guess; otherwise <title> minus its suffix.
+    site = _site_name_candidates(root)
     for order, el, kind in _candidates(root):
         text = _heading_text(el)
-        if kind == "h1" and _MIN_FALLBACK_LEN <= len(text) <= _MAX_LEN and not _is_logo(el):
+        if kind == "h1" and _MIN_FALLBACK_LEN <= len(text) <= _MAX_LEN and not _is_logo(el) \
+                and not _in_frame(el) and not _is_site_name(text, site) and not is_keyword_list(text):
             return text, el
     if refs:
         return refs[0], None

@@ -142,10 +142,11 @@ class NewsSpider(SourceSpider):
             body = "\n".join(t for t in (text_of(p) for p in sel.css(s.body)) if t)
             media = text_of(sel.css(s.source)).removeprefix("来源：").strip() if s.source else None
             author = text_of(sel.css(s.author)) if s.author else None
+            account = None
         else:
             article = extract_article(text, url)
             title, published, body = article.title, article.published_at, article.text
-            media, author = article.source, article.author
+            media, author, account = article.source, article.author, article.account
             if published is not None:
                 published = published.astimezone(timezone.utc)
         if not body and not title:
@@ -154,7 +155,7 @@ class NewsSpider(SourceSpider):
             return None
         return PostItem(platform=self.source.platform, kind="article", external_id=ext, url=url, title=title,
                         text_raw=body, published_at=published, author_type=self.options.author_type,
-                        extra={k: v for k, v in {"media": media, "byline": author}.items() if v})
+                        extra={k: v for k, v in {"media": media, "byline": author, "account": account}.items() if v})
 
     def comments_request(self, ext: str, page: int, article_url: str, known: int) -> scrapy.Request:
         api = self.options.comments

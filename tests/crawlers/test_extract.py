@@ -185,24 +185,24 @@ def test_to_json_dict_has_an_iso_time_with_offset():
                       author=None, source="新华社", text="正文")
     data = article.to_json_dict()
     assert data["published_at"] == "2019-03-15T10:20:00+08:00"
-    assert set(data) == {"title", "published_at", "author", "source", "text"}
+    assert set(data) == {"title", "published_at", "author", "source", "text", "account"}
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("2019-10-23T09:10:42+08:00", datetime(2019, 10, 23, 9, 10, tzinfo=CHINA)),
+        ("2019-10-23T09:10:42+08:00", datetime(2019, 10, 23, 9, 10, 42, tzinfo=CHINA)),
         ("2021-06-01T02:30:00Z", datetime(2021, 6, 1, 10, 30, tzinfo=CHINA)),
-        ("2023-02-14-18:00:12", datetime(2023, 2, 14, 18, 0, tzinfo=CHINA)),       # gov.cn firstpublishedtime
+        ("2023-02-14-18:00:12", datetime(2023, 2, 14, 18, 0, 12, tzinfo=CHINA)),       # gov.cn firstpublishedtime
         ("2019年03月15日 10:20", datetime(2019, 3, 15, 10, 20, tzinfo=CHINA)),
         ("2019-09-07", datetime(2019, 9, 7, tzinfo=CHINA)),
-        ("1568023476", datetime(2019, 9, 9, 18, 4, tzinfo=CHINA)),                  # unix seconds
+        ("1568023476", datetime(2019, 9, 9, 18, 4, 36, tzinfo=CHINA)),                  # unix seconds
         ("2019-13-45 10:20", None),
         ("不是日期", None),
     ],
 )
 def test_parse_stamp_formats(value, expected):
-    from crawlers.extract.dates import parse_stamp
+    from crawlers.extract.stamps import parse_stamp
 
     stamp = parse_stamp(value)
     assert (stamp.to_datetime() if stamp else None) == expected
@@ -219,7 +219,7 @@ def test_parse_stamp_formats(value, expected):
     ],
 )
 def test_dates_in_urls(url, expected):
-    from crawlers.extract.dates import url_stamp
+    from crawlers.extract.stamps import url_stamp
 
     stamp = url_stamp(url)
     assert (stamp.day if stamp else None) == expected

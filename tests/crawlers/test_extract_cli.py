@@ -32,6 +32,7 @@ def test_extract_prints_one_json_object_for_a_gbk_page(tmp_path):
         "author": None,
         "source": "市中级人民法院",
         "text": data["text"],
+        "account": None,
     }
     assert data["text"].startswith("4月26日，市中级人民法院召开新闻发布会")
 
@@ -42,7 +43,7 @@ def test_extract_on_a_real_dev_page(shared_data):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["title"] == "交通运输部：着力打造京津冀区域综合立体交通网络"
-    assert data["published_at"] == "2019-09-26T10:56:00+08:00"
+    assert data["published_at"] == "2019-09-26T10:56:28+08:00"  # the shown minute, the declared second
 
 
 def test_page_without_a_date_prints_null(tmp_path):
