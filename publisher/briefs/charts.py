@@ -40,7 +40,7 @@ def trend_chart(points: list[TrendPoint], title: str, time_format: str) -> alt.C
     order = [p.start.strftime(time_format) for p in points]
     chart = alt.Chart(frame).mark_bar().encode(
         x=alt.X("时段:N", sort=order, title="时段", axis=alt.Axis(labelAngle=0 if len(order) <= 12 else -45)),
-        y=alt.Y("sum(条数):Q", title="信息量（条）"),
+        y=alt.Y("sum(条数):Q", title="信息量（条）", axis=alt.Axis(format="d", tickMinStep=1)),
         color=alt.Color("情感:N", title="情感", sort=list(SENTIMENT_COLOURS),
                         scale=alt.Scale(domain=list(SENTIMENT_COLOURS), range=list(SENTIMENT_COLOURS.values()))),
         order=alt.Order("序:Q"),
@@ -53,7 +53,7 @@ def bar_chart(items: list[tuple[str, int]], title: str, axis_title: str) -> alt.
     frame = pd.DataFrame(items, columns=["名称", "条数"])
     chart = alt.Chart(frame).mark_bar(color=BAR_COLOUR).encode(
         y=alt.Y("名称:N", sort=[name for name, _ in items], title=None),
-        x=alt.X("条数:Q", title=axis_title),
+        x=alt.X("条数:Q", title=axis_title, axis=alt.Axis(format="d", tickMinStep=1)),
     )
     return _styled(chart, title).properties(height=max(60, 26 * len(items)))
 

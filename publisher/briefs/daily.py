@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from publisher.briefs import common, formatting as fmt, sections
-from publisher.briefs.content import BriefContent, Paragraph, Section, Subheading, Table
+from publisher.briefs.content import BriefContent, Paragraph, Section, Subheading
 from publisher.briefs.facts import issues as issue_facts, quotes, responses
 from publisher.briefs.facts.overview import Change, overview
 from publisher.briefs.facts.scope import Scope, day_scope
@@ -92,7 +92,8 @@ def build_daily(session: Session, settings: Settings, day: date, *, year: int, n
         Section("五、地域与来源", sections.groups_blocks(session, scope, brief.top_groups, current.total)),
         Section("六、代表性信息", (sections.quotes_block(
             quotes.representative_posts(session, scope, brief.quotes, brief.quote_chars), tz),)),
-        Section("七、回应处置", (sections.responses_table(answered, tz),
+        Section("七、回应处置", (Subheading("（一）回应发布"), *sections.responses_blocks(answered, tz),
+                                Subheading("（二）待回应事件"),
                                 sections.awaiting_table(awaiting, {f.id: f for f in facts}, levels, tz, scope.end))),
     )
     headline = {"empty": False, "total": current.total, "posts": current.posts, "comments": current.comments,

@@ -93,8 +93,7 @@ def _block(document, block) -> None:
             document.add_paragraph(block.empty_text)
     elif isinstance(block, Chart):
         document.add_picture(io.BytesIO(block.png), width=TEXT_WIDTH)
-        caption = document.add_paragraph()
-        caption.add_run(block.title).font.size = Pt(9)
+        document.inline_shapes[-1]._inline.docPr.set("descr", f"{block.title}：{block.description}")
     elif isinstance(block, Quotes):
         _quotes(document, block)
     else:

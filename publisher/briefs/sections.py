@@ -46,7 +46,7 @@ def trend_blocks(session: Session, scope: Scope, chart_title: str) -> tuple:
     same_day = scope.local(scope.start).date() == scope.local(scope.end - step).date()
     label = "%H时" if hourly and same_day else ("%m-%d %H时" if hourly else "%m-%d")
     rows = tuple((p.start.strftime(label), fmt.count(p.negative), fmt.count(p.neutral), fmt.count(p.positive),
-                  fmt.count(p.unanalysed), fmt.count(p.total)) for p in points)
+                  fmt.count(p.unanalysed), fmt.count(p.total)) for p in points if p.total)
     busiest = max(points, key=lambda p: (p.total, -p.start.timestamp()))
     peak = f"信息量峰值出现在 {busiest.start.strftime(label)}（{busiest.total} 条，其中负面 {busiest.negative} 条）。"
     chart = charts.trend_chart(points, chart_title, label)
@@ -54,6 +54,7 @@ def trend_blocks(session: Session, scope: Scope, chart_title: str) -> tuple:
         Paragraph(peak),
         Chart("trend", chart_title, charts.to_png(chart), "；".join(f"{r[0]} 共 {r[5]} 条（负面 {r[1]}）" for r in rows)),
         Table("trend", ("时段", "负面", "中性", "正面", "未分析", "合计"), rows),
+        Paragraph("注：表中只列有信息的时段，图中无柱的时段即无信息。"),
     )
 
 
@@ -90,8 +91,6 @@ def groups_blocks(session: Session, scope: Scope, k: int, total: int) -> tuple:
         Table("source_types", ("来源类型", *columns), family_rows),
         Chart("source_types", "来源类型分布", charts.to_png(chart),
               "；".join(f"{row[0]} {row[1]} 条" for row in family_rows)),
-        Table("platforms", ("平台", *columns),
-              _group_rows(groups.by_platform(session, scope, k), {}, UNLABELLED_NAMES["platform"], total)),
         Table("author_types", ("发布者类型", *columns),
               _group_rows(groups.by_author_type(session, scope), AUTHOR_TYPE_NAMES, UNLABELLED_NAMES["author_type"],
                           total)),
@@ -138,15 +137,17 @@ def issue_heading(issue: IssueFacts, levels: LevelTable) -> Subheading:
     return Subheading(f"【{levels.name(issue.level)}】{P(issue.title)}", level_code=issue.level)
 
 
-def responses_table(items: list[Response], tz: ZoneInfo) -> Table:
+def responses_blocks(items: list[Response], tz: ZoneInfo) -> tuple:
+    """The answers in a table, then each answer's published article link (too long for a table cell)."""
     def on_time(item: Response) -> str:
         return {None: "未设期限", True: "按时", False: "超期"}[item.on_time]
 
     rows = tuple((P(r.release_title), P(r.issue_title), fmt.local_time(r.flagged_at, tz),
-                  fmt.local_time(r.published_at, tz), fmt.duration(r.response_time), on_time(r),
-                  P(r.article_url) or fmt.NO_VALUE) for r in items)
-    return Table("responses", ("发布稿件", "回应事件", "预警时间", "发布时间", "响应时长", "是否按时", "原文链接"),
-                 rows, empty_text="本期无回应发布")
+                  fmt.local_time(r.published_at, tz), fmt.duration(r.response_time), on_time(r)) for r in items)
+    table = Table("responses", ("发布稿件", "回应事件", "预警时间", "发布时间", "响应时长", "是否按时"), rows,
+                  empty_text="本期无回应发布")
+    links = tuple(Paragraph(f"《{P(r.release_title)}》原文链接：{P(r.article_url)}") for r in items if r.article_url)
+    return (table, *links)
 
 
 def awaiting_table(items: list[Awaiting], issues: dict[int, IssueFacts], levels: LevelTable, tz: ZoneInfo,

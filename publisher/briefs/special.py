@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from publisher.briefs import common, formatting as fmt, sections
-from publisher.briefs.content import BriefContent, Figures, Paragraph, Section
+from publisher.briefs.content import BriefContent, Figures, Paragraph, Section, Subheading
 from publisher.briefs.facts import issues as issue_facts, quotes, responses
 from publisher.briefs.facts.overview import Change, overview
-from publisher.briefs.facts.scope import Scope
+from publisher.briefs.facts.scope import Scope, post_time
 from publisher.briefs.levels import level_table
-from storage.models import Issue
+from storage.models import Issue, IssueMember, Post
 from zhengyu.errors import NotFound
 from zhengyu.settings import Settings
 
@@ -22,9 +23,14 @@ RECENT = timedelta(hours=24)
 RECENT_BASIS = "较此前24小时"
 
 
-def issue_scope(issue: Issue, until: datetime, tz: ZoneInfo) -> Scope:
-    """From the local hour of the issue's first post to ``until`` (at least one hour)."""
-    first = issue.first_seen_at.astimezone(tz).replace(minute=0, second=0, microsecond=0)
+def issue_scope(session: Session, issue: Issue, until: datetime, tz: ZoneInfo) -> Scope:
+    """From the local hour of the issue's first post to ``until`` (at least one hour).
+
+    The first post is the earliest member, should detection have recorded a later ``first_seen_at``."""
+    earliest = session.scalar(select(func.min(post_time())).join(IssueMember, IssueMember.post_id == Post.id)
+                              .where(IssueMember.issue_id == issue.id))
+    first_seen = min(issue.first_seen_at, earliest) if earliest else issue.first_seen_at
+    first = first_seen.astimezone(tz).replace(minute=0, second=0, microsecond=0)
     return Scope(first, max(until, first + timedelta(hours=1)), tz, issue.id)
 
 
@@ -42,7 +48,7 @@ def build_issue_report(session: Session, settings: Settings, issue_id: int, *, y
     issue = session.get(Issue, issue_id)
     if issue is None:
         raise NotFound(f"舆情事件 #{issue_id} 不存在")
-    scope = issue_scope(issue, generated_at, tz)
+    scope = issue_scope(session, issue, generated_at, tz)
     levels = level_table(settings.analysis.warning_rules_file)
     (fact,) = issue_facts.issue_facts(session, scope)
     header = dict(kind="issue", title=TITLE, subject=fmt.printable(issue.title),
@@ -78,7 +84,8 @@ def build_issue_report(session: Session, settings: Settings, issue_id: int, *, y
             Paragraph("首发信息："), sections.quotes_block([first] if first else [], tz),
             Paragraph("互动量最高的信息："),
             sections.quotes_block(quotes.representative_posts(session, scope, brief.quotes, brief.quote_chars), tz))),
-        Section("七、回应处置", (sections.responses_table(answered, tz),
+        Section("七、回应处置", (Subheading("（一）回应发布"), *sections.responses_blocks(answered, tz),
+                                Subheading("（二）待回应事件"),
                                 sections.awaiting_table(awaiting, {fact.id: fact}, levels, tz, scope.end))),
     )
     headline = {"empty": False, "issue_id": issue.id, "total": total.total, "level": fact.level,

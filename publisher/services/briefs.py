@@ -185,7 +185,7 @@ def generate_issue_report(session: Session, actor: Actor, settings: Settings, is
     moment = clock.now()
     tz = ZoneInfo(settings.timezone)
     year = moment.astimezone(tz).year
-    scope = issue_scope(issue, moment, tz)
+    scope = issue_scope(session, issue, moment, tz)
 
     def make_row(number: int) -> Brief:
         return Brief(kind="issue", year=year, number=number, issue_id=issue_id, period_start=scope.start,
@@ -197,9 +197,9 @@ def generate_issue_report(session: Session, actor: Actor, settings: Settings, is
 
 
 def list_briefs(session: Session, actor: Actor, kind: str | None = None, limit: int = 50) -> list[BriefInfo]:
-    """Newest first (by period, then generation)."""
+    """Newest first, by when they were (last) generated."""
     require(session, actor, "brief.view", "brief")
-    query = select(Brief).order_by(Brief.period_start.desc(), Brief.generated_at.desc(), Brief.id.desc()).limit(limit)
+    query = select(Brief).order_by(Brief.generated_at.desc(), Brief.id.desc()).limit(limit)
     if kind:
         query = query.where(Brief.kind == kind)
     return [_info(session, row) for row in session.scalars(query)]

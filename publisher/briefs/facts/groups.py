@@ -47,10 +47,6 @@ def by_source_type(session: Session, scope: Scope) -> list[Group]:
     return _grouped(session, scope, Source.family, None, join_source=True)
 
 
-def by_platform(session: Session, scope: Scope, k: int) -> list[Group]:
-    return _grouped(session, scope, Post.platform, k)
-
-
 def by_author_type(session: Session, scope: Scope) -> list[Group]:
     """Posts per coarse author type (official, media, self-media, netizen): never who the authors are."""
     return _grouped(session, scope, Post.author_type, None)

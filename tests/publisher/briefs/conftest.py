@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.publisher.briefs.inspect_docs import ProbeServer
 from tests.publisher.briefs.seed import seed_day
 from zhengyu.settings import load_settings
 
@@ -24,5 +25,12 @@ def brief_settings(tmp_path, db_url):
 
 
 @pytest.fixture
-def seeded(session_factory):
-    return seed_day(session_factory)
+def probe():
+    """Where the hostile posts' images point: a brief that loads anything shows up in ``probe.requests``."""
+    with ProbeServer() as server:
+        yield server
+
+
+@pytest.fixture
+def seeded(session_factory, probe):
+    return seed_day(session_factory, probe.base)

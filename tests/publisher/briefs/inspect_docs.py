@@ -47,6 +47,11 @@ def pdf_text(path: Path) -> str:
                           text=True).stdout
 
 
+def squeezed(text: str) -> str:
+    """Text without whitespace: a title wrapped inside a table cell is still found."""
+    return "".join(text.split())
+
+
 def pdf_fonts(path: Path) -> list[dict[str, str]]:
     """pdffonts' table: name (without the subset prefix), type, embedded."""
     out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
@@ -58,6 +63,24 @@ def pdf_fonts(path: Path) -> list[dict[str, str]]:
         fonts.append({"name": match.group(1).split("+", 1)[-1], "type": match.group(2),
                       "embedded": match.group(4)})
     return fonts
+
+
+def render_page(pdf: Path, page: int, stem: Path, dpi: int = 60) -> Path:
+    """Page ``page`` as a PNG (pdftoppm), for looking at and for pixel checks."""
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", str(pdf),
+                    str(stem)], check=True, capture_output=True)
+    return stem.with_suffix(".png")
+
+
+def red_pixels(png: Path, top_fraction: float = 1.0) -> int:
+    """Strongly red pixels in the top part of the image (the masthead of an official document is red)."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        rgb = image.convert("RGB")
+        width, height = rgb.size
+        box = rgb.crop((0, 0, width, int(height * top_fraction)))
+        return sum(1 for r, g, b in box.get_flattened_data() if r > 150 and g < 80 and b < 80)
 
 
 def _norm(name: str) -> str:

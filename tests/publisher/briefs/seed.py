@@ -67,13 +67,13 @@ def _post(rng: random.Random, n: int, moment: datetime, *, kind: str = "post", s
         content_hash=hashlib.sha256(f"{n}{text}".encode()).hexdigest())
 
 
-def _analyse(rng: random.Random, session, post: Post, label: str | None = "auto") -> None:
+def _analyse(rng: random.Random, post: Post, label: str | None = "auto") -> None:
     label = rng.choice(LABELS) if label == "auto" else label
     if label is None:
         return
-    session.add(Analysis(post_id=post.id, label=label, score={"neg": 0.1, "neu": 0.5, "pos": 0.9}[label],
-                         model_version="test", keywords=rng.sample(KEYWORDS, rng.randint(0, 4)),
-                         categories=rng.sample(CATEGORIES, rng.randint(0, 2))))
+    post.analysis = Analysis(label=label, score={"neg": 0.1, "neu": 0.5, "pos": 0.9}[label], model_version="test",
+                             keywords=rng.sample(KEYWORDS, rng.randint(0, 4)),
+                             categories=rng.sample(CATEGORIES, rng.randint(0, 2)))
 
 
 def seed_day(session_factory, probe_base: str = "http://127.0.0.1:9") -> SeededDay:
@@ -91,9 +91,10 @@ def seed_day(session_factory, probe_base: str = "http://127.0.0.1:9") -> SeededD
 
         def add(post: Post, label="auto") -> Post:
             session.add(post)
-            session.flush()
-            _analyse(rng, session, post, label)
+            _analyse(rng, post, label)
             return post
+
+        named: dict[str, Post] = {}
 
         day_posts: list[Post] = []
         # The day itself: 150 posts spread over the hours, each with 0-2 comments.
@@ -118,25 +119,29 @@ def seed_day(session_factory, probe_base: str = "http://127.0.0.1:9") -> SeededD
             add(_post(rng, next(counter), post.published_at + timedelta(minutes=5), source=None,
                       platform=post.platform, kind="comment", parent=post, url=None))
         # Edges: the first instant of the day counts, the first instant of the next day does not.
-        seeded.post_ids["at_start"] = add(_post(rng, next(counter), local(0), source=weibo, platform="weibo")).id
-        seeded.post_ids["at_end"] = add(_post(rng, next(counter), local(0, 0, 1), source=weibo, platform="weibo")).id
-        seeded.post_ids["two_days_before"] = add(_post(rng, next(counter), local(12, 0, -2), platform="weibo")).id
-        seeded.post_ids["fetched_only"] = add(_post(rng, next(counter), local(10, 30), source=news, platform="news_site",
-                                                    published=False)).id
+        named["at_start"] = add(_post(rng, next(counter), local(0), source=weibo, platform="weibo"))
+        named["at_end"] = add(_post(rng, next(counter), local(0, 0, 1), source=weibo, platform="weibo"))
+        named["two_days_before"] = add(_post(rng, next(counter), local(12, 0, -2), platform="weibo"))
+        named["fetched_only"] = add(_post(rng, next(counter), local(10, 30), source=news, platform="news_site",
+                                          published=False))
         # Awkward posts with the most engagement: only the linkable, not deleted ones may be quoted.
-        seeded.post_ids["deleted"] = add(_post(rng, next(counter), local(11), source=weibo, platform="weibo",
-                                               likes=90000, deleted=True, text="已被删除的帖子")).id
-        seeded.post_ids["no_link"] = add(_post(rng, next(counter), local(11, 5), source=weibo, platform="weibo",
-                                               likes=80000, url=None, text="没有链接的帖子")).id
-        seeded.post_ids["js_link"] = add(_post(rng, next(counter), local(11, 6), source=weibo, platform="weibo",
-                                               likes=85000, url="javascript:alert(1)", text="伪链接的帖子")).id
-        seeded.post_ids["hostile"] = add(_post(
+        named["deleted"] = add(_post(rng, next(counter), local(11), source=weibo, platform="weibo", likes=90000,
+                                     deleted=True, text="已被删除的帖子"))
+        named["no_link"] = add(_post(rng, next(counter), local(11, 5), source=weibo, platform="weibo", likes=80000,
+                                     url=None, text="没有链接的帖子"))
+        named["js_link"] = add(_post(rng, next(counter), local(11, 6), source=weibo, platform="weibo", likes=85000,
+                                     url="javascript:alert(1)", text="伪链接的帖子"))
+        named["hostile"] = add(_post(
             rng, next(counter), local(12), source=weibo, platform="weibo", likes=70000,
-            text=f"{HOSTILE_SCRIPT}![]({probe_base}/markdown.png)<img src=\"{probe_base}/img.png\">"), "neg").id
-        seeded.post_ids["emoji"] = add(_post(rng, next(counter), local(12, 10), source=weibo, platform="weibo",
-                                             likes=60000, text=EMOJI_TEXT), "pos").id
-        seeded.post_ids["long"] = add(_post(rng, next(counter), local(13), source=news, platform="news_site",
-                                            likes=50000, text="长文" + "法院执行工作情况说明。" * 1000), "neu").id
+            url="https://weibo.example.cn/hostile",
+            text=f"{HOSTILE_SCRIPT}![]({probe_base}/markdown.png)<img src=\"{probe_base}/img.png\">"), "neg")
+        named["emoji"] = add(_post(rng, next(counter), local(12, 10), source=weibo, platform="weibo", likes=60000,
+                                   text=EMOJI_TEXT, url="https://weibo.example.cn/emoji"), "pos")
+        named["long"] = add(_post(rng, next(counter), local(13), source=news, platform="news_site", likes=50000,
+                                  text="长文" + "法院执行工作情况说明。" * 1000, url="https://news_site.example.cn/long"),
+                            "neu")
+        session.flush()
+        seeded.post_ids.update({name: post.id for name, post in named.items()})
 
         def issue(title, first_seen, level, category, keywords, **extra) -> Issue:
             row = Issue(signature=title, title=title, keywords=keywords, category=category, first_seen_at=first_seen,
@@ -148,6 +153,9 @@ def seed_day(session_factory, probe_base: str = "http://127.0.0.1:9") -> SeededD
 
         def members(row: Issue, posts: list[Post]) -> None:
             session.add_all([IssueMember(issue_id=row.id, post_id=p.id) for p in posts])
+            # As detection keeps them: first and last seen are the member posts' own times.
+            times = [p.published_at or p.fetched_at for p in posts]
+            row.first_seen_at, row.last_seen_at = min(times), max(times)
 
         def change(row: Issue, at: datetime, old, new, reason: str) -> None:
             session.add(IssueLevelChange(issue_id=row.id, at=at, from_level=old, to_level=new, reason=reason,
@@ -155,7 +163,7 @@ def seed_day(session_factory, probe_base: str = "http://127.0.0.1:9") -> SeededD
 
         a = issue(ISSUE_A, local(1), "red", "涉警", ["派出所", "民警", "执法"], first_flagged_at=local(9),
                   response_due_at=local(16), responded_at=local(16, 30), status="responding")
-        members(a, day_posts[:30] + [session.get(Post, seeded.post_ids["hostile"])])
+        members(a, day_posts[:30] + [named["hostile"]])
         change(a, local(1), None, "green", "绿色：进入研判范围")
         change(a, local(9), "green", "yellow", "黄色：热度 46.0 >= 45")
         change(a, local(14), "yellow", "red", "红色：热度 72.5 >= 70")
@@ -165,7 +173,7 @@ def seed_day(session_factory, probe_base: str = "http://127.0.0.1:9") -> SeededD
                                        negative_share=0.6, heat=30.0, level="red")])
         b = issue(ISSUE_B, local(8, 0, -1), "yellow", "涉法涉诉", ["法院", "执行难"], first_flagged_at=local(9, 0, -1),
                   response_due_at=local(12), status="acknowledged")
-        members(b, before[:8] + day_posts[30:40] + [session.get(Post, seeded.post_ids["long"])])
+        members(b, before[:8] + day_posts[30:40] + [named["long"]])
         change(b, local(8, 0, -1), None, "yellow", "黄色：热度 47.0 >= 45")
         c = issue(ISSUE_C, local(20), "green", "电信网络诈骗", ["诈骗", "反诈"])
         members(c, day_posts[40:45])

@@ -18,7 +18,8 @@ from storage.engine import session_scope
 from storage.models import Analysis, Issue, IssueLevelChange, IssueMember, IssueSnapshot, Post, Source
 from tests.publisher.briefs import seed
 from tests.publisher.briefs.inspect_docs import (
-    docx_links, docx_texts, figure_cells, html_tree, pdf_fonts, pdf_text, table_rows, uncovered_characters,
+    docx_links, docx_texts, figure_cells, html_tree, pdf_fonts, pdf_text, red_pixels, render_page, squeezed,
+    table_rows, uncovered_characters,
 )
 from zhengyu.clock import FrozenClock
 
@@ -131,7 +132,7 @@ def daily(session_factory, seeded, brief_settings):
 
 
 @pytest.mark.slow
-def test_every_figure_of_the_daily_brief_is_the_stores(daily, tmp_path):
+def test_every_figure_of_the_daily_brief_is_the_stores(daily, probe, tmp_path):
     info, files, re = daily
     tree = html_tree(files["html"].decode("utf-8"))
     cells = figure_cells(tree)
@@ -185,7 +186,7 @@ def test_every_figure_of_the_daily_brief_is_the_stores(daily, tmp_path):
         hours[moment(post).astimezone(seed.TZ).hour][label] += 1
     assert table_rows(tree, "trend") == [
         [f"{h:02d}时", str(c["neg"]), str(c["neu"]), str(c["pos"]), str(c["none"]), str(sum(c.values()))]
-        for h, c in hours.items()]
+        for h, c in hours.items() if c]
 
     # Keywords, categories, regions, source types and author types.
     assert table_rows(tree, "keywords") == re.ranked(re.terms("keywords"), 10)
@@ -210,7 +211,8 @@ def test_every_figure_of_the_daily_brief_is_the_stores(daily, tmp_path):
 
     # Answered by releases, and what still waits.
     assert table_rows(tree, "responses") == [[seed.RELEASE_TITLE, seed.ISSUE_A, "2026-11-02 09:00",
-                                              "2026-11-02 16:30", "7小时30分钟", "超期", seed.ARTICLE_URL]]
+                                              "2026-11-02 16:30", "7小时30分钟", "超期"]]
+    assert f"《{seed.RELEASE_TITLE}》原文链接：{seed.ARTICLE_URL}" in [p.text_content() for p in tree.xpath("//p")]
     assert table_rows(tree, "awaiting") == [[seed.ISSUE_B, "黄色", "2026-11-02 12:00", "已超期"]]
 
     # The same figures in the DOCX, which python-docx opens.
@@ -227,13 +229,19 @@ def test_every_figure_of_the_daily_brief_is_the_stores(daily, tmp_path):
     pdf = tmp_path / "daily.pdf"
     pdf.write_bytes(files["pdf"])
     text = pdf_text(pdf)
+    flat = squeezed(text)
     for title in titles.values():
-        assert title in text
-    assert seed.ISSUE_D not in text and "舆情日报" in text and "某市委政法委网络舆情中心" in text
+        assert title in flat
+    assert seed.ISSUE_D not in flat and "舆情日报" in flat and "某市委政法委网络舆情中心" in flat
     fonts = pdf_fonts(pdf)
     assert fonts and all(f["embedded"] == "yes" for f in fonts), fonts
     assert any("CJK-SC" in f["name"] for f in fonts), fonts
     assert uncovered_characters(text, [f["name"] for f in fonts]) == set()
+    assert any("Emoji" in f["name"] for f in fonts)  # a quoted post has emoji: drawn, not boxed
+    page = render_page(pdf, 1, tmp_path / "page")
+    assert red_pixels(page, top_fraction=0.25) > 500  # the red masthead 舆情日报 is drawn
+    # The hostile posts' image links were never fetched, by the HTML, the DOCX or the PDF renderer.
+    assert probe.requests == []
     assert info.number == 1 and not info.empty
 
 
