@@ -1,4 +1,5 @@
-"""Pseudonymous authors: a keyed hash (HMAC-SHA256) of platform + id, never the id or a profile."""
+"""Personal data: pseudonymous authors (a keyed HMAC-SHA256 of platform + id, never the id or a profile) and the
+redaction of personal numbers from stored and exported text (:func:`redact_personal_data`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ import logging
 import os
 import secrets
 from pathlib import Path
+
+from storage.redaction import personal_data_kinds, redact_personal_data
+
+__all__ = ["author_hash_key", "hash_author", "personal_data_kinds", "redact_personal_data"]
 
 log = logging.getLogger(__name__)
 

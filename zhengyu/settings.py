@@ -175,6 +175,15 @@ class SecretsSettings(BaseModel):
     )
 
 
+class PrivacySettings(BaseModel):
+    redact_kinds: list[str] = Field(
+        default_factory=lambda: ["message", "official_reply"],
+        description="Post kinds whose mobile, ID-card and bank-card numbers are replaced by mask tokens before "
+        "they are stored (message-board complaints and their official replies by default). Every export is "
+        "redacted whatever this says.",
+    )
+
+
 class Settings(BaseSettings):
     """Everything Zhengyu can be configured with."""
 
@@ -193,6 +202,7 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings, description="The scheduler process.")
     briefs: BriefSettings = Field(default_factory=BriefSettings, description="Briefs (舆情日报/专报).")
     secrets: SecretsSettings = Field(default_factory=SecretsSettings, description="Secrets (environment only).")
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings, description="Personal data and retention.")
 
     @field_validator("timezone")
     @classmethod

@@ -52,6 +52,28 @@ def status(post: SamplePost, now: datetime) -> str:
     return "办理中" if now >= post.at + timedelta(minutes=5) else "已受理"
 
 
+def contact_of(post: SamplePost) -> str:
+    """The personal numbers some citizens add to a complaint (a callback number, an ID card, a card to refund to).
+
+    Generated, never real; the crawlers must redact them before storage."""
+    rng = random.Random(f"contact:{post.seq}")
+    parts = []
+    if post.seq % 3 == 0:
+        number = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
+        parts.append(f"联系电话：{number[:3]} {number[3:7]} {number[7:]}" if post.seq % 2 else f"请回电{number}。")
+    if post.seq % 7 == 0:
+        parts.append(f"我的身份证号是{rng.randrange(110000, 659000)}19{rng.randrange(50, 99)}"
+                     f"{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}{rng.randrange(1000):03d}X。")
+    if post.seq % 11 == 0:
+        card = "6222" + "".join(str(rng.randrange(10)) for _ in range(15))
+        parts.append(f"被骗的钱请退到银行卡{' '.join(card[i:i + 4] for i in range(0, 19, 4))}。")
+    return "".join(parts)
+
+
+def message_text(post: SamplePost) -> str:
+    return post.text + contact_of(post)
+
+
 def _title(post: SamplePost) -> str:
     return re.split(r"[，。！？]", re.sub(r"\[[^\]]+\]", "", post.text))[0][:24]
 
@@ -88,7 +110,7 @@ def message_page(stream: SampleStream, post_id: int, now: datetime) -> Response:
               f'<dt>办理状态</dt><dd class="status">{status(post, now)}</dd>'
               f'<dt>留言时间</dt><dd class="time">{post.at.astimezone(CST):%Y-%m-%d %H:%M:%S}</dd>'
               f'<dt>留言人所在地</dt><dd class="region">{post.user.province}</dd></dl>'
-              f'<div class="content">{html.escape(post.text)}</div></div>{reply_html}</body></html>')
+              f'<div class="content">{html.escape(message_text(post))}</div></div>{reply_html}</body></html>')
     return Response(200, markup.encode("utf-8"), "text/html; charset=utf-8")
 
 

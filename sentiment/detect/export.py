@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Issue, IssueLevelChange, IssueMember, Post
+from storage.privacy import redact_personal_data
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -19,7 +20,8 @@ def export_issues(session: Session, status: str | None = None, level_names: dict
                   ) -> list[dict[str, Any]]:
     """Every issue (or those with ``status``), oldest flag first, with level history and member post ids.
 
-    ``member_post_ids`` are the posts' external ids (for a replay: the stream's ``id`` field).
+    ``member_post_ids`` are the posts' external ids (for a replay: the stream's ``id`` field). Titles and
+    keywords come from crawled text, so personal numbers in them are redacted like every export.
     """
     names = level_names or {}
     query = select(Issue).order_by(Issue.first_flagged_at, Issue.id)
@@ -44,7 +46,8 @@ def export_issues(session: Session, status: str | None = None, level_names: dict
                 .where(IssueMember.issue_id.in_(chunk)).order_by(Post.published_at, Post.id)):
             members[issue_id].append(external_id)
     return [{
-        "id": issue.id, "title": issue.title, "keywords": list(issue.keywords or []), "category": issue.category,
+        "id": issue.id, "title": redact_personal_data(issue.title),
+        "keywords": [redact_personal_data(k) for k in issue.keywords or []], "category": issue.category,
         "status": issue.status, "level": issue.level, "level_name": names.get(issue.level or "", None),
         "level_reason": issue.level_reason, "heat": issue.heat, "post_count": issue.post_count,
         "negative_share": round(issue.negative_share or 0.0, 4),

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sentiment.plans.lang import PlanSyntaxError
 from sentiment.plans.matcher import CompiledPlan, Document, compile_plan, match_plans
 from storage.models import MonitorPlan, PlanMatch, Post
+from storage.privacy import redact_personal_data
 
 log = logging.getLogger(__name__)
 
@@ -136,5 +137,5 @@ def preview(session: Session, plan: CompiledPlan, now: datetime, days: int = 7, 
             day = post.published_at.date().isoformat()
             per_day[day] = per_day.get(day, 0) + 1
             if len(found) < samples:
-                found.append((post.id, (post.text or "")[:80]))
+                found.append((post.id, redact_personal_data((post.text or "")[:80])))
     return Preview(days, scanned, hits, per_day, found)

@@ -8,10 +8,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from crawlers.sample_site import start_sample_site
-from crawlers.sample_site.board import category, is_message, reply_of
+from crawlers.sample_site.board import category, contact_of, is_message, reply_of
 from crawlers.sample_site.forum import is_thread
 from crawlers.sample_site.news import _title, is_article
 from sentiment.normalize import normalize_text
+from storage.privacy import personal_data_kinds
 from tests.crawlers.helpers import (expected_board, expected_forum, expected_news, family_sources, run_crawl,
                                     stored_posts, write_config)
 from zhengyu.clock import FrozenClock
@@ -108,10 +109,17 @@ def test_message_board_fields(site, engine, db_url, tmp_path):
     run_crawl(config, db_url, "demo_board")
     with engine.connect() as conn:
         rows = {r.external_id: r for r in conn.execute(select(Post).where(Post.platform == "board_sample"))}
+    contacts = 0
     for post in site.stream.visible_posts(T0):
         if not is_message(post):
             continue
         message = rows[str(post.id)]
+        # Personal numbers never reach the store (text, raw markup or title), the rest of the complaint does.
+        assert normalize_text(post.text) in message.text
+        assert personal_data_kinds(message.text) == personal_data_kinds(message.text_raw) == set()
+        if contact_of(post):
+            contacts += 1
+            assert "已隐去]" in message.text and "已隐去]" in message.text_raw
         answered = T0 >= reply_of(post)[0]
         assert message.extra["category"] == category(post.text)
         assert message.extra["status"] == ("已回复" if answered else message.extra["status"])
@@ -120,5 +128,5 @@ def test_message_board_fields(site, engine, db_url, tmp_path):
             reply = rows[f"{post.id}:reply"]
             assert reply.author_type == "official"
             assert reply.extra["reply_org"] == reply_of(post)[1]
-            assert reply.published_at == reply_of(post)[0].replace(second=0,
-                                                                                               microsecond=0)
+            assert reply.published_at == reply_of(post)[0].replace(second=0, microsecond=0)
+    assert contacts >= 3, "the sample should include complaints with personal numbers"
