@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -58,7 +58,7 @@ def _summary(title: str, number: str, lead: str, by_level, levels: LevelTable) -
     lines = [f"{title}（{number}）", lead]
     for code, items in by_level:
         for fact in items[:5]:
-            lines.append(f"【{levels.name(code)}】{fmt.printable(fact.title)}（本期 {fact.posts_in_scope} 条）")
+            lines.append(f"【{levels.name(code)}】{fmt.shown(fact.title)}（本期 {fact.posts_in_scope} 条）")
     return "\n".join(lines)
 
 
@@ -70,7 +70,7 @@ def build_daily(session: Session, settings: Settings, day: date, *, year: int, n
     levels = level_table(settings.analysis.warning_rules_file)
     current, previous = overview(session, scope), overview(session, scope.previous())
     facts = issue_facts.issue_facts(session, scope)
-    answered = responses.responses(session, scope)
+    answered = responses.responses(session, scope, timedelta(hours=settings.releases.answer_effect_window_h))
     header = dict(kind="daily", title=TITLE, subject=fmt.long_date(day), number_text=common.number_text(year, number),
                   unit=settings.briefs.issuing_unit, classification=settings.briefs.classification,
                   date_text=fmt.long_date(generated_at.astimezone(tz).date()),

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from publisher.briefs.facts.overview import Change
+from storage.privacy import redact_personal_data
 
 NO_VALUE = "—"
 # Characters XML 1.0 (DOCX) cannot hold and that no document should show: C0 controls but tab and newline,
@@ -17,6 +18,12 @@ _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uf
 def printable(text: str | None) -> str:
     """Stored text as it may be shown: unchanged except for control characters, which are dropped."""
     return _UNPRINTABLE.sub("", text or "")
+
+
+def shown(text: str | None) -> str:
+    """Crawled text as a brief shows it: printable, and with personal numbers (mobile, ID and bank card)
+    masked, as in every export (storage.privacy)."""
+    return redact_personal_data(printable(text)) or ""
 
 
 def count(value: int) -> str:

@@ -8,8 +8,6 @@ AUTHOR_TYPE_NAMES = {"official": "官方机构", "media": "媒体", "self_media"
                      "unknown": "未识别"}
 KIND_NAMES = {"post": "帖文", "comment": "评论", "reply": "回复", "article": "文章", "message": "留言",
               "official_reply": "官方回复"}
-ISSUE_STATUS_NAMES = {"new": "新发现", "acknowledged": "已确认", "responding": "处置中", "resolved": "已处置",
-                      "closed": "已关闭"}
 UNLABELLED_NAMES = {"region": "未标注地域", "family": "无采集源记录", "author_type": "未识别"}
 OTHERS_NAME = "其他"
 NO_LEVEL_NAME = "未定级"

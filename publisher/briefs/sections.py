@@ -17,10 +17,11 @@ from publisher.briefs.facts.responses import Awaiting, Response
 from publisher.briefs.facts.scope import Scope
 from publisher.briefs.levels import LevelTable
 from publisher.briefs.names import (
-    AUTHOR_TYPE_NAMES, FAMILY_NAMES, ISSUE_STATUS_NAMES, KIND_NAMES, OTHERS_NAME, SENTIMENT_NAMES, UNLABELLED_NAMES,
+    AUTHOR_TYPE_NAMES, FAMILY_NAMES, KIND_NAMES, OTHERS_NAME, SENTIMENT_NAMES, UNLABELLED_NAMES,
 )
+from publisher.states import ISSUE_STATUS_NAMES
 
-P = fmt.printable
+P = fmt.shown
 
 
 def overview_figures(current: Overview, previous: Overview) -> Figures:
@@ -137,17 +138,35 @@ def issue_heading(issue: IssueFacts, levels: LevelTable) -> Subheading:
     return Subheading(f"【{levels.name(issue.level)}】{P(issue.title)}", level_code=issue.level)
 
 
+def _effect_text(effect) -> str:
+    """回应效果 in words: the equal windows before and after the answer, volume and negative share."""
+    hours = f"{effect.window_hours:g}"
+    before, after = effect.before, effect.after
+    text = (f"回应效果（回应前后各 {hours} 小时{'' if effect.complete else '，观察期未满'}）：相关信息 "
+            f"{before.volume} → {after.volume} 条，负面占比 {fmt.share(before.negative_share)} → "
+            f"{fmt.share(after.negative_share)}")
+    return text
+
+
 def responses_blocks(items: list[Response], tz: ZoneInfo) -> tuple:
-    """The answers in a table, then each answer's published article link (too long for a table cell)."""
+    """The answers in a table, then each answer's article link and effect (too long for a table cell)."""
     def on_time(item: Response) -> str:
         return {None: "未设期限", True: "按时", False: "超期"}[item.on_time]
 
     rows = tuple((P(r.release_title), P(r.issue_title), fmt.local_time(r.flagged_at, tz),
-                  fmt.local_time(r.published_at, tz), fmt.duration(r.response_time), on_time(r)) for r in items)
+                  fmt.local_time(r.published_at, tz),
+                  fmt.duration(r.response_time) if r.response_time is not None else fmt.NO_VALUE, on_time(r))
+                 for r in items)
     table = Table("responses", ("发布稿件", "回应事件", "预警时间", "发布时间", "响应时长", "是否按时"), rows,
                   empty_text="本期无回应发布")
-    links = tuple(Paragraph(f"《{P(r.release_title)}》原文链接：{P(r.article_url)}") for r in items if r.article_url)
-    return (table, *links)
+    notes = []
+    for r in items:
+        parts = [f"原文链接：{P(r.article_url)}"] if r.article_url else []
+        if r.effect is not None:
+            parts.append(_effect_text(r.effect))
+        if parts:
+            notes.append(Paragraph(f"《{P(r.release_title)}》" + "；".join(parts)))
+    return (table, *notes)
 
 
 def awaiting_table(items: list[Awaiting], issues: dict[int, IssueFacts], levels: LevelTable, tz: ZoneInfo,

@@ -51,20 +51,20 @@ def build_issue_report(session: Session, settings: Settings, issue_id: int, *, y
     scope = issue_scope(session, issue, generated_at, tz)
     levels = level_table(settings.analysis.warning_rules_file)
     (fact,) = issue_facts.issue_facts(session, scope)
-    header = dict(kind="issue", title=TITLE, subject=fmt.printable(issue.title),
+    header = dict(kind="issue", title=TITLE, subject=fmt.shown(issue.title),
                   number_text=common.number_text(year, number), unit=settings.briefs.issuing_unit,
                   classification=settings.briefs.classification,
                   date_text=fmt.long_date(generated_at.astimezone(tz).date()), period_text=common.period_text(scope),
                   generated_text=common.generated_text(generated_at, tz), notes=common.notes(levels))
     total = overview(session, scope)
     if total.total == 0:
-        message = f"本期无数据：事件“{fmt.printable(issue.title)}”在统计时段内没有已采集的相关信息。"
+        message = f"本期无数据：事件“{fmt.shown(issue.title)}”在统计时段内没有已采集的相关信息。"
         return BriefContent(**header, empty_message=message, summary=f"{TITLE}（{header['number_text']}）\n{message}",
                             headline={"empty": True, "issue_id": issue.id})
     recent_scope = Scope(max(scope.start, scope.end - RECENT), scope.end, tz, issue.id)
     recent, before = overview(session, recent_scope), overview(session, recent_scope.previous())
     lead = _lead(fact, levels, tz, total.total, recent, before)
-    answered = responses.responses(session, scope)
+    answered = responses.responses(session, scope, timedelta(hours=settings.releases.answer_effect_window_h))
     awaiting = responses.awaiting_response(session, scope, [issue.id])
     brief = settings.briefs
     first = quotes.first_post(session, scope, brief.quote_chars)
@@ -90,5 +90,5 @@ def build_issue_report(session: Session, settings: Settings, issue_id: int, *, y
     )
     headline = {"empty": False, "issue_id": issue.id, "total": total.total, "level": fact.level,
                 "negative_share": fact.sentiment.negative_share, "responses": len(answered)}
-    summary = "\n".join([f"{TITLE}（{header['number_text']}）：{fmt.printable(issue.title)}", lead])
+    summary = "\n".join([f"{TITLE}（{header['number_text']}）：{fmt.shown(issue.title)}", lead])
     return BriefContent(**header, empty_message=None, sections=section_list, summary=summary, headline=headline)

@@ -7,8 +7,10 @@ import logging
 import click
 
 from zhengyu.cli.app import ZhengyuGroup, pass_app, root_options  # noqa: F401  (re-exported for subcommands)
-from zhengyu.cli import (analysis, brief_cmd, config_cmd, crawl, db, demo, detect_cmd, extract_cmd, publishing,
-                         runtime, users)
+from zhengyu.cli import (
+    analysis, brief_cmd, config_cmd, crawl, db, demo, detect_cmd, extract_cmd, issue_handling, publishing, releases,
+    runtime, users,
+)
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +30,8 @@ def cli(**_options) -> None:
     """
 
 
-for module in (demo, db, config_cmd, crawl, extract_cmd, analysis, detect_cmd, runtime, publishing, brief_cmd,
-               users):
+for module in (demo, db, config_cmd, crawl, extract_cmd, analysis, detect_cmd, issue_handling, runtime, publishing,
+               releases, brief_cmd, users):
     module.register(cli)
 
 

@@ -1,7 +1,8 @@
 """Representative posts, quoted exactly as stored, with their source, time and link.
 
 Only posts with an ``http(s)`` link are quoted, so every quote can be checked at its source; deleted posts
-are not quoted. A long text is cut at a character count and the quote says so (节选): nothing is rewritten.
+are not quoted. A long text is cut at a character count and the quote says so (节选); personal numbers are
+masked as in every export (``storage.privacy``); nothing else is rewritten.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from publisher.briefs.facts.scope import Scope, post_time, within
 from storage.models import Analysis, Post, Source
+from storage.privacy import redact_personal_data
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def _linkable():
 
 def _quote(row, max_chars: int) -> Quote:
     post, moment, source_name, source_family, label = row
-    body = post.text or post.title or ""
+    body = redact_personal_data(post.text or post.title or "")
     cut = len(body) > max_chars
     return Quote(post_id=post.id, platform=post.platform, source_name=source_name,
                  source_family=source_family, kind=post.kind,

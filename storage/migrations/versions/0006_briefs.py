@@ -1,7 +1,7 @@
 """briefs: generated daily briefs and issue reports with their files
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-02 05:57:22.176485
 """
 from alembic import op
@@ -10,7 +10,7 @@ import storage.models.base
 
 
 revision = '0006'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

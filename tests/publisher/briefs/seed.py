@@ -29,6 +29,7 @@ AUTHOR_TYPES = ["netizen", "netizen", "netizen", "media", "official", "self_medi
 LABELS = ["neg", "neg", "neu", "neu", "neu", "pos", None]
 HOSTILE_SCRIPT = "<script>alert('x')</script>派出所通报<b>加粗</b>"
 EMOJI_TEXT = "民警深夜救助走失老人😊👍，網友紛紛點讚\x07"
+PHONE = "13812345678"  # a citizen's mobile number in a message-board post: masked wherever it is shown
 
 ISSUE_A = "某地派出所民警执法争议"
 ISSUE_B = "法院执行难问题引发关注"
@@ -140,6 +141,8 @@ def seed_day(session_factory, probe_base: str = "http://127.0.0.1:9") -> SeededD
         named["long"] = add(_post(rng, next(counter), local(13), source=news, platform="news_site", likes=50000,
                                   text="长文" + "法院执行工作情况说明。" * 1000, url="https://news_site.example.cn/long"),
                             "neu")
+        named["personal"] = add(_post(rng, next(counter), local(15), source=board, platform="board", likes=40000,
+                                      text=f"留言：我的电话{PHONE}，请回电", url="https://board.example.cn/personal"))
         session.flush()
         seeded.post_ids.update({name: post.id for name, post in named.items()})
 
@@ -162,7 +165,7 @@ def seed_day(session_factory, probe_base: str = "http://127.0.0.1:9") -> SeededD
                                          rules_version="2026.11-2"))
 
         a = issue(ISSUE_A, local(1), "red", "涉警", ["派出所", "民警", "执法"], first_flagged_at=local(9),
-                  response_due_at=local(16), responded_at=local(16, 30), status="responding")
+                  response_due_at=local(16), responded_at=local(16, 30), status="responded")
         members(a, day_posts[:30] + [named["hostile"]])
         change(a, local(1), None, "green", "绿色：进入研判范围")
         change(a, local(9), "green", "yellow", "黄色：热度 46.0 >= 45")

@@ -203,16 +203,26 @@ def test_every_figure_of_the_daily_brief_is_the_stores(daily, probe, tmp_path):
     assert [q.xpath(".//a")[0].get("href") for q in quoted] == [p.url for p in expected]
     for block, post in zip(quoted, expected):
         text = block.xpath(".//div[@class='text']")[0].text_content()
-        stored = post.text.replace("\x07", "")
+        stored = post.text.replace("\x07", "").replace(seed.PHONE, "[手机号已隐去]")
         assert text == (stored if len(stored) <= 160 else stored[:160] + "……")
         assert beijing(moment(post)) in block.xpath(".//div[@class='meta']")[0].text_content()
     assert {seed_id("deleted"), seed_id("no_link"), seed_id("js_link")}.isdisjoint({p.id for p in expected})
     assert "javascript:" not in files["html"].decode("utf-8")
+    assert seed_id("personal") in {p.id for p in expected} and seed.PHONE not in files["html"].decode("utf-8")
 
     # Answered by releases, and what still waits.
     assert table_rows(tree, "responses") == [[seed.RELEASE_TITLE, seed.ISSUE_A, "2026-11-02 09:00",
                                               "2026-11-02 16:30", "7小时30分钟", "超期"]]
-    assert f"《{seed.RELEASE_TITLE}》原文链接：{seed.ARTICLE_URL}" in [p.text_content() for p in tree.xpath("//p")]
+    # The answer's effect: equal windows before and after the answer, cut to the time left in the day.
+    answered = re.issues[seed_issue(re, seed.ISSUE_A)].responded_at
+    window = min(timedelta(hours=24), END - answered)
+    members_a = [p for p in re.issue_posts(seed_issue(re, seed.ISSUE_A), re.posts) if not p.deleted and p.published_at]
+    sides = [[p for p in members_a if lo <= p.published_at < hi]
+             for lo, hi in ((answered - window, answered), (answered, answered + window))]
+    shares = [percent(re.sentiment(side)["neg"], sum(re.sentiment(side).values())) for side in sides]
+    assert f"《{seed.RELEASE_TITLE}》原文链接：{seed.ARTICLE_URL}；回应效果（回应前后各 7.5 小时，观察期未满）：相关信息 " \
+           f"{len(sides[0])} → {len(sides[1])} 条，负面占比 {shares[0]} → {shares[1]}" in \
+           [p.text_content() for p in tree.xpath("//p")]
     assert table_rows(tree, "awaiting") == [[seed.ISSUE_B, "黄色", "2026-11-02 12:00", "已超期"]]
 
     # The same figures in the DOCX, which python-docx opens.
