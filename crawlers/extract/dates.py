@@ -11,8 +11,10 @@ CMS entry was created or last touched). So visible times are ranked by a label i
   agrees on what is shown;
 * an unlabelled shown date that contradicts two independent witnesses agreeing with each other (a declared time
   and the URL's date) gives way to them;
-* with nothing shown: the declared publish time (one that the URL confirms first), the URL's date, then htmldate's
-  reading of the page (passed in as ``fallback``), then a declared modification time.
+* with nothing shown that the rules trust: the declared publish time (one that the URL confirms first), the URL's
+  date, the only day the page shows outside its prose (however far from the headline), then htmldate's reading of
+  the page (passed in as ``fallback``) where the page bears it out (not a bare year read as 1 January), then a
+  declared modification time.
 
 Times without an offset are China time (+08:00).
 """
@@ -52,6 +54,7 @@ _PROSE_LINE = 80  # characters: a longer line is a paragraph of prose, not a byl
 class _Seen:
     stamp: Stamp
     score: float
+    prose: bool = False
 
 
 def _visible(lines: list[str], anchor: int | None) -> list[_Seen]:
@@ -90,7 +93,7 @@ def _visible(lines: list[str], anchor: int | None) -> list[_Seen]:
             closeness = min(near, 0.0) if prose and not labelled else near
             label = (2.5 if far else 4.0) if labelled and not weak else 0.0
             score = closeness + label - (2.0 if weak else 0.0) + (1.0 if stamp.clock else 0.0)
-            seen.append(_Seen(stamp, score - index / 10000))
+            seen.append(_Seen(stamp, score - index / 10000, prose))
         for match in _MONTH_DAY_RE.finditer(line):
             # "09-30 22:46" / "09月30日 22:46" has no year: only trusted with a label or right under the headline
             before = line[max(0, match.start() - 12): match.start()]
@@ -137,6 +140,23 @@ def _declared(published: list[Stamp], from_url: Stamp | None) -> Stamp | None:
     return published[0] if published else None
 
 
+_NEW_YEAR_RE = re.compile(r"(?<!\d)0?1\s*[-/.月]\s*0?1(?!\d)")
+
+
+def _checked_guess(guess: Stamp | None, seen: list[_Seen], raw_html: str) -> Stamp | None:
+    """A last-resort guess, kept when the page bears it out: a shown date of that day lends its clock; a 1 January
+    that the page never shows is a year-only guess (a copyright line) and is dropped."""
+    if guess is None:
+        return None
+    for candidate in seen:
+        if candidate.stamp.day == guess.day:
+            return candidate.stamp
+    if guess.month_day == (1, 1) and not _NEW_YEAR_RE.search(raw_html):
+        log.debug("dropping the year-only date guess %s", guess.day)
+        return None
+    return guess
+
+
 def extract_published(lines: list[str], anchor: int | None, root, raw_html: str, url: str | None = None,
                       fallback: Callable[[], Stamp | None] | None = None) -> datetime | None:
     """The publish time from the page's text lines (``anchor``: the headline's line), metadata and URL.
@@ -163,7 +183,11 @@ def extract_published(lines: list[str], anchor: int | None, root, raw_html: str,
         return declared.to_datetime()
     if from_url is not None:
         return from_url.to_datetime()
-    guess = fallback() if fallback is not None else None
+    days = {s.stamp.day for s in seen if s.stamp.day is not None and not s.prose}
+    if len(days) == 1:
+        # the only date the page shows outside its prose, however far from the headline, dates it
+        return max((s for s in seen if s.stamp.day in days), key=lambda s: s.stamp.clock is not None).stamp.to_datetime()
+    guess = _checked_guess(fallback() if fallback is not None else None, seen, raw_html)
     if guess is not None:
         return guess.to_datetime()
     if structured.modified:

@@ -19,10 +19,11 @@ _SUFFIX_SPLIT_RE = re.compile(r"\s*(?:\s[-–—|·]\s|\s{2,}|[_|｜]|——|--|
 _TITLEISH_RE = re.compile(r"title|headline|biaoti|(?<![a-z])tit(?![a-z])|(?<=[a-z])tit(?![a-z])|(?<![a-z])bt(?![a-z])", re.I)
 # A heading inside an element with one of these class or id tokens belongs to the page's frame (logo bar,
 # navigation), not to the article.
-_FRAME_TOKENS = frozenset({"header", "head", "top", "topbar", "logo", "nav", "navbar", "banner", "masthead",
-                           "sitename", "site-name", "site_name", "site-logo", "site-header", "page-header"})
+_FRAME_TOKENS = frozenset({"header", "topbar", "top-bar", "logo", "nav", "navbar", "banner", "masthead",
+                           "sitename", "site-name", "site_name", "site-logo", "site-header", "site-top"})
 _KEYWORD_SPLIT_RE = re.compile(r"[,，、;；|/]+")
 _MAX_KEYWORD_LEN = 8
+_FRAME_NAME_LEN = 12  # a heading this short inside the page's frame is a site or channel name
 _HEADING_TAGS = ("h1", "h2", "h3")
 _META_TITLE_KEYS = ("og:title", "twitter:title", "title", "articletitle", "headline")
 _MIN_LEN, _MAX_LEN = 4, 120
@@ -124,13 +125,21 @@ def _is_logo(el) -> bool:
 
 
 def _in_frame(el) -> bool:
-    """Inside the page's header, logo or navigation (by class or id of the element or an ancestor)."""
+    """Inside the page's header, logo bar or navigation (by tag, class or id of the element or an ancestor).
+
+    An HTML5 ``<header>`` inside ``<article>`` or ``<main>`` is the article's own header, not the frame.
+    """
     node = el
     for _ in range(6):
         if node is None:
             return False
+        tag = tag_of(node)
+        if tag in {"article", "main"}:
+            return False
         tokens = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
-        if tag_of(node) in {"header", "nav"} or _FRAME_TOKENS.intersection(tokens):
+        if tag == "nav" or _FRAME_TOKENS.intersection(tokens):
+            return True
+        if tag == "header" and not any(tag_of(up) in {"article", "main"} for up in node.iterancestors()):
             return True
         node = node.getparent()
     return False
@@ -147,7 +156,17 @@ def _site_name_candidates(root) -> set[str]:
     full = page_title(root) or ""
     parts = [p.strip() for p in _SUFFIX_SPLIT_RE.split(full) if p and p.strip()]
     if len(parts) > 1:
-        names.update(parts[1:])
+        headline = strip_site_suffix(full)
+        names.update(p for p in parts if p != headline and not is_keyword_list(p))
+    body = root.find("body")
+    for el in body.iter("img", "h1", "h2") if body is not None else ():
+        if el.tag == "img":
+            marks = f"{el.get('src') or ''} {el.get('class') or ''} {el.get('id') or ''}".lower()
+            text = squeeze(el.get("alt") or "") if "logo" in marks else ""
+        else:
+            text = node_text(el) if _in_frame(el) else ""
+        if 2 <= len(text) <= _FRAME_NAME_LEN:
+            names.add(text)
     return names
 
 
@@ -169,10 +188,13 @@ def extract_title(root) -> tuple[str | None, object | None]:
             if r and len(r) <= _MAX_REF_LEN]
     best = None
     best_score = 0.0
+    site = _site_name_candidates(root)
     for order, el, kind in _candidates(root, refs[0] if refs else None):
         text = _heading_text(el)
         if not (_MIN_LEN <= len(text) <= _MAX_LEN) or _is_logo(el) or is_keyword_list(text):
             continue
+        if _is_site_name(text, site) or (_in_frame(el) and len(text) <= _FRAME_NAME_LEN):
+            continue  # the site's or channel's name, even when <title> is only that name
         sim = _similarity(text, refs) if refs else 0.0
         bonus = {"h1": 0.15, "h2": 0.05, "h3": 0.0, "titleish": 0.05, "exact": 0.05}[kind]
         score = sim + bonus - min(order, 5000) / 100000
@@ -182,12 +204,15 @@ def extract_title(root) -> tuple[str | None, object | None]:
         return best
     # Nothing visible agrees with <title>: either <title> is only the site's name, or the page shows another
     # wording. A substantial first-level heading is then the better guess; otherwise <title> minus its suffix.
-    site = _site_name_candidates(root)
-    for order, el, kind in _candidates(root):
-        text = _heading_text(el)
-        if kind == "h1" and _MIN_FALLBACK_LEN <= len(text) <= _MAX_LEN and not _is_logo(el) \
-                and not _in_frame(el) and not _is_site_name(text, site) and not is_keyword_list(text):
-            return text, el
-    if refs:
+    fallbacks = [(kind, text, el) for _order, el, kind in _candidates(root) if kind in {"h1", "h2", "h3"}
+                 for text in [_heading_text(el)]
+                 if _MIN_FALLBACK_LEN <= len(text) <= _MAX_LEN and not _is_logo(el) and not _in_frame(el)
+                 and not _is_site_name(text, site) and not is_keyword_list(text)]
+    title_is_site = bool(refs) and _is_site_name(refs[0], site)
+    for wanted in ("h1", "h2", "h3"):
+        for kind, text, el in fallbacks:
+            if kind == wanted and (wanted == "h1" or not refs or title_is_site):
+                return text, el
+    if refs and not title_is_site:
         return refs[0], None
     return None, None
