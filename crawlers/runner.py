@@ -42,6 +42,9 @@ def scrapy_settings(settings, clock, engine=None) -> dict[str, Any]:
         "DOWNLOAD_DELAY": crawl.download_delay_s,
         "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
         "DOWNLOAD_TIMEOUT": crawl.http_timeout_s,
+        # Every parser downstream (lxml with huge_tree, JSON, the extractor) is bounded by these.
+        "DOWNLOAD_MAXSIZE": crawl.max_response_bytes,
+        "DOWNLOAD_WARNSIZE": min(crawl.warn_response_bytes, crawl.max_response_bytes),
         "RETRY_TIMES": 2,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,

@@ -19,6 +19,7 @@ from zhengyu.errors import ConfigError
 
 DEFAULT_CONFIG_DIR = Path("config")
 SETTINGS_FILE_NAME = "settings.yaml"
+MAX_YAML_CHARS = 4_000_000  # the largest configuration file is a few kilobytes
 
 
 class DatabaseSettings(BaseModel):
@@ -52,6 +53,14 @@ class CrawlSettings(BaseModel):
         None, description="Redis URL. When set, crawlers share one request queue and dupefilter (scrapy-redis)."
     )
     http_timeout_s: float = Field(30.0, gt=0, description="Download timeout per request, seconds.")
+    max_response_bytes: int = Field(
+        10 * 1024 * 1024, ge=1024, description="A response larger than this is cancelled while it downloads "
+        "(Scrapy's DOWNLOAD_MAXSIZE) and counted in the source's health; bytes."
+    )
+    warn_response_bytes: int = Field(
+        2 * 1024 * 1024, ge=1024, description="A response larger than this is logged as a warning "
+        "(Scrapy's DOWNLOAD_WARNSIZE); bytes."
+    )
 
 
 class AnalysisSettings(BaseModel):
@@ -216,6 +225,8 @@ def read_yaml_file(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: 不是 UTF-8 编码的文本（{exc.reason}）") from exc
+    if len(text) > MAX_YAML_CHARS:
+        raise ConfigError(f"{path}: 文件过大（{len(text)} 个字符，上限 {MAX_YAML_CHARS}），不像是配置文件")
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -223,6 +234,8 @@ def read_yaml_file(path: Path) -> dict[str, Any]:
         where = f" 第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(f"{path}{where}: YAML 语法错误：{problem}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: YAML 嵌套层数过多，无法读取") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -65,6 +66,25 @@ class SourceSpider(scrapy.Spider):
             return again
         self.logger.warning("%s %s stays truncated; keeping what it shows", what, response.url)
         return None
+
+    def json_of(self, response) -> dict | None:
+        """A JSON object response as a dict; None (logged and counted as a parse error) for anything else.
+
+        Hostile or broken answers are expected: invalid JSON, a list or a string instead of an object, and
+        nesting deep enough to exhaust the parser's recursion limit all end here, never in an exception.
+        """
+        try:
+            data = json.loads(response.text)
+        except (ValueError, AttributeError, RecursionError) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
+            self.logger.error("malformed JSON from %s: %s", response.url, reason)
+            self.crawler.stats.inc_value("zhengyu/malformed_responses")
+            return None
+        if not isinstance(data, dict):
+            self.logger.error("JSON from %s is a %s, not an object", response.url, type(data).__name__)
+            self.crawler.stats.inc_value("zhengyu/malformed_responses")
+            return None
+        return data
 
     def _floor(self) -> datetime | None:
         """Items older than this end a list walk: the high-water mark minus the revisit window, or --since."""

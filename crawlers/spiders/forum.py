@@ -53,7 +53,7 @@ class ForumOptions(BaseModel):
 def _field(raw: str | None) -> dict:
     try:
         data = json.loads(raw or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -8,7 +8,6 @@ comments. The list walk stops at the first page that holds nothing new.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from datetime import datetime, timezone
@@ -163,10 +162,8 @@ class NewsSpider(SourceSpider):
 
     def parse_comments(self, response, ext: str, page: int, article_url: str, known: int):
         api = self.options.comments
-        try:
-            data = json.loads(response.text)
-        except ValueError:
-            self.logger.error("malformed comment JSON from %s", response.url)
+        data = self.json_of(response)
+        if data is None:
             return
         total = dig(data, api.total)
         if page == 1 and isinstance(total, int) and total <= known:

@@ -8,7 +8,6 @@ A list is walked newest first until it reaches items below the crawl floor (high
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from urllib.parse import quote, urlencode
@@ -44,6 +43,8 @@ class WeiboOptions(BaseModel):
     comments: bool = True
     replies: bool = True
     reposts: bool = Field(False, description="Also collect reposts (转发), stored as posts under the original.")
+    max_comment_pages: int = Field(100, ge=1, description="Stop paging one post's comments (or one comment's "
+                                                            "replies) after this many pages.")
     endpoints: WeiboEndpoints = Field(default_factory=WeiboEndpoints)
 
 
@@ -85,17 +86,8 @@ class WeiboSpider(SourceSpider):
             yield scrapy.Request(self._list_url(containerid, 1, extra), callback=self.parse_list,
                                  cb_kwargs={"containerid": containerid, "extra": extra, "page": 1})
 
-    def _json(self, response) -> dict | None:
-        try:
-            data = json.loads(response.text)
-        except (ValueError, AttributeError) as exc:
-            self.logger.error("malformed JSON from %s: %s", response.url, exc)
-            self.crawler.stats.inc_value("zhengyu/malformed_responses")
-            return None
-        return data if isinstance(data, dict) else None
-
     def parse_list(self, response, containerid: str, extra: dict, page: int):
-        data = self._json(response)
+        data = self.json_of(response)
         if data is None:
             return
         if data.get("ok") != 1:
@@ -154,7 +146,7 @@ class WeiboSpider(SourceSpider):
         return scrapy.Request(url, callback=self.parse_reposts, cb_kwargs={"post_id": post_id, "page": page})
 
     def parse_reposts(self, response, post_id: str, page: int):
-        data = self._json(response)
+        data = self.json_of(response)
         if data is None or data.get("ok") != 1:
             return
         body = data.get("data") or {}
@@ -170,15 +162,23 @@ class WeiboSpider(SourceSpider):
             yield self.reposts_request(post_id, page + 1)
 
     # -- comments --------------------------------------------------------------------------------------
-    def comments_request(self, post_id: str, max_id: int) -> scrapy.Request:
+    def comments_request(self, post_id: str, max_id: int, page: int = 1) -> scrapy.Request:
         params = {"id": post_id, "mid": post_id, "max_id_type": 0}
         if max_id:
             params["max_id"] = max_id
         url = self.source.url(self.options.endpoints.hotflow) + "?" + urlencode(params)
-        return scrapy.Request(url, callback=self.parse_comments, cb_kwargs={"post_id": post_id})
+        return scrapy.Request(url, callback=self.parse_comments, cb_kwargs={"post_id": post_id, "page": page})
 
-    def parse_comments(self, response, post_id: str):
-        data = self._json(response)
+    def _more_pages(self, page: int, what: str, key: str) -> bool:
+        """Whether a cursor-paged thread may fetch another page; a site whose cursor never ends is cut off."""
+        if page < self.options.max_comment_pages:
+            return True
+        self.crawler.stats.inc_value("zhengyu/threads_truncated")
+        self.logger.warning("%s of %s stopped after %d pages (max_comment_pages)", what, key, page)
+        return False
+
+    def parse_comments(self, response, post_id: str, page: int = 1):
+        data = self.json_of(response)
         if data is None:
             return
         if data.get("ok") != 1:
@@ -204,17 +204,17 @@ class WeiboSpider(SourceSpider):
                     if sub is not None:
                         yield sub
         max_id = _int(body.get("max_id"))
-        if max_id:
-            yield self.comments_request(post_id, max_id)
+        if max_id and self._more_pages(page, "comments", post_id):
+            yield self.comments_request(post_id, max_id, page + 1)
 
-    def replies_request(self, comment_id: str, post_id: str, max_id: int) -> scrapy.Request:
+    def replies_request(self, comment_id: str, post_id: str, max_id: int, page: int = 1) -> scrapy.Request:
         params = {"cid": comment_id, "max_id": max_id, "max_id_type": 0}
         url = self.source.url(self.options.endpoints.hotflow_child) + "?" + urlencode(params)
         return scrapy.Request(url, callback=self.parse_replies, cb_kwargs={"comment_id": comment_id,
-                                                                           "post_id": post_id})
+                                                                           "post_id": post_id, "page": page})
 
-    def parse_replies(self, response, comment_id: str, post_id: str):
-        data = self._json(response)
+    def parse_replies(self, response, comment_id: str, post_id: str, page: int = 1):
+        data = self.json_of(response)
         if data is None or data.get("ok") != 1:
             return
         for reply in data.get("data") or []:
@@ -222,8 +222,8 @@ class WeiboSpider(SourceSpider):
             if item is not None:
                 yield item
         max_id = _int(data.get("max_id"))
-        if max_id:
-            yield self.replies_request(comment_id, post_id, max_id)
+        if max_id and self._more_pages(page, "replies", comment_id):
+            yield self.replies_request(comment_id, post_id, max_id, page + 1)
 
     def comment_item(self, comment: dict, parent: str, root: str, kind: str) -> PostItem | None:
         if not isinstance(comment, dict) or not comment.get("id"):
