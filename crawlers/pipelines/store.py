@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from crawlers import stats as keys
 from crawlers.items import DeletionItem, PostItem
 from storage.engine import make_session_factory, session_scope
 from storage.models.collection import Post
@@ -277,19 +278,25 @@ class StorePipeline:
         except SQLAlchemyError:
             # The run is then judged failed, so the cursor stays put and the next run fetches these again.
             log.exception("could not store %d items", len(batch))
-            self.stats.inc_value("zhengyu/store_errors")
+            self.stats.inc_value(keys.STORE_ERRORS)
         self._stats()
 
     def _stats(self) -> None:
-        self.stats.set_value("zhengyu/items_new", self.writer.new)
-        self.stats.set_value("zhengyu/items_updated", self.writer.updated)
-        self.stats.set_value("zhengyu/items_unchanged", self.writer.unchanged)
+        self.stats.set_value(keys.ITEMS_NEW, self.writer.new)
+        self.stats.set_value(keys.ITEMS_UPDATED, self.writer.updated)
+        self.stats.set_value(keys.ITEMS_UNCHANGED, self.writer.unchanged)
+        self.stats.set_value(keys.PARENT_CYCLES, self.writer.cycles_broken)
         if self.writer.max_published_at is not None:
-            self.stats.set_value("zhengyu/max_published_at", self.writer.max_published_at.isoformat())
+            self.stats.set_value(keys.MAX_PUBLISHED_AT, self.writer.max_published_at.isoformat())
 
     def close_spider(self, spider=None) -> None:
         self.flush()
-        linked = self.writer.link_orphans()
+        try:
+            linked = self.writer.link_orphans()
+        except SQLAlchemyError:
+            log.exception("could not link items to parents that arrived later")
+            self.stats.inc_value(keys.STORE_ERRORS)
+            linked = 0
         if linked:
             log.info("linked %d items to parents that arrived later", linked)
         self._stats()
