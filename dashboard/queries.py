@@ -16,6 +16,7 @@ from sqlalchemy import BigInteger, Engine, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
+from publisher.states import ISSUE_STATUS_NAMES
 from sentiment.detect.rules import LEVEL_COLOUR_NAMES, RulesError, load_rules
 from storage.engine import make_engine
 from storage.models import Analysis, Issue, Post
@@ -31,8 +32,7 @@ PLATFORM_NAMES = {
     "weibo": "微博", "weibo_sample": "微博（样例站点）", "tieba": "贴吧",
     "forum": "论坛", "news": "新闻网站", "rss": "RSS 订阅", "message_board": "留言板",
 }
-STATUS_NAMES = {"new": "新发现", "acknowledged": "已确认", "responding": "处置中", "resolved": "已处置",
-                "closed": "已关闭"}
+STATUS_NAMES = ISSUE_STATUS_NAMES
 # Volume buckets, finest first; the chart uses the finest that keeps it to about MAX_BUCKETS bars.
 BUCKET_STEPS_S = (60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 7 * 86400)
 MAX_BUCKETS = 48

@@ -1,7 +1,8 @@
-"""Names of release and target states, in the Chinese the editors read (CLI and dashboard share them)."""
+"""Names of release, target and issue states, in the Chinese the editors read (CLI and dashboard share them)."""
 
 from __future__ import annotations
 
+from storage.models.issues import ISSUE_STATUSES
 from storage.models.publishing import RELEASE_STATUSES, REVIEW_STAGES, TARGET_STATUSES
 
 RELEASE_STATUS_NAMES = {
@@ -21,3 +22,7 @@ DECISION_NAMES = {"approve": "通过", "reject": "退回"}
 assert set(RELEASE_STATUS_NAMES) == set(RELEASE_STATUSES)
 assert set(TARGET_STATUS_NAMES) == set(TARGET_STATUSES)
 assert set(STAGE_NAMES) == set(REVIEW_STAGES)
+
+ISSUE_STATUS_NAMES = {"new": "新发现", "acknowledged": "已确认", "responding": "回应中", "responded": "已回应",
+                      "closed": "已关闭"}
+assert set(ISSUE_STATUS_NAMES) == set(ISSUE_STATUSES)

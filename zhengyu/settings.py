@@ -164,6 +164,25 @@ class SchedulerSettings(BaseModel):
     )
 
 
+class ReleaseSettings(BaseModel):
+    default_theme: Literal["red", "blue", "plain"] = Field(
+        "blue", description="Theme of a release created without `--theme`: red (党政红), blue (政务蓝) or plain (简洁)."
+    )
+    sensitive_words_file: Path = Field(
+        Path("config/lexicons/sensitive_words.txt"),
+        description="Sensitive-word list checked before publishing (one word per line, `#` comments); a hit blocks.",
+    )
+    usage_rules_file: Path = Field(
+        Path("config/lexicons/usage_norms.yaml"),
+        description="规范表述 list (wrong form → right form, with a note); a hit is a warning that needs a "
+        "recorded reason to override.",
+    )
+    answer_effect_window_h: float = Field(
+        24.0, gt=0, description="Length of each of the two equal windows (before and after an answering "
+        "release was published) in which the answer's effect (回应效果) on its issue is measured, hours."
+    )
+
+
 class SecretsSettings(BaseModel):
     author_hash_key: SecretStr | None = Field(
         None,
@@ -197,6 +216,7 @@ class Settings(BaseSettings):
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings, description="Dashboard.")
     demo: DemoSettings = Field(default_factory=DemoSettings, description="The `zhengyu demo` command.")
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings, description="The scheduler process.")
+    releases: ReleaseSettings = Field(default_factory=ReleaseSettings, description="Releases: themes, checks, answers.")
     secrets: SecretsSettings = Field(default_factory=SecretsSettings, description="Secrets (environment only).")
     privacy: PrivacySettings = Field(default_factory=PrivacySettings, description="Personal data and retention.")
 
@@ -328,6 +348,8 @@ CONFIG_PATH_SETTINGS = (
     ("analysis", "warning_rules_file"),
     ("analysis", "plans_dir"),
     ("analysis", "categories_file"),
+    ("releases", "sensitive_words_file"),
+    ("releases", "usage_rules_file"),
 )
 """Settings that name files of the configuration directory itself."""
 

@@ -10,7 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, UTCDateTime, utcnow
 
-ISSUE_STATUSES = ("new", "acknowledged", "responding", "resolved", "closed")
+# Issue handling (处置): new → acknowledged → responding (a release answering it is linked) → responded (the
+# answer is published) → closed. Detection also closes an issue that has gone quiet. Who and when is in the
+# audit log; publisher.services.issues owns the transitions.
+ISSUE_STATUSES = ("new", "acknowledged", "responding", "responded", "closed")
 
 
 class Issue(Base):
@@ -31,6 +34,8 @@ class Issue(Base):
     level_reason: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="new")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -63,6 +63,8 @@ class Release(Base):
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     warning_overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # reason per warning
+    # Signatures of earlier rounds (before a rejection or an edit) no longer count; see publisher.review.
+    review_round: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -7,7 +7,9 @@ import logging
 import click
 
 from zhengyu.cli.app import ZhengyuGroup, pass_app, root_options  # noqa: F401  (re-exported for subcommands)
-from zhengyu.cli import analysis, config_cmd, crawl, db, demo, detect_cmd, extract_cmd, publishing, runtime, users
+from zhengyu.cli import (
+    analysis, config_cmd, crawl, db, demo, detect_cmd, extract_cmd, issue_handling, publishing, releases, runtime, users,
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +29,8 @@ def cli(**_options) -> None:
     """
 
 
-for module in (demo, db, config_cmd, crawl, extract_cmd, analysis, detect_cmd, runtime, publishing, users):
+for module in (demo, db, config_cmd, crawl, extract_cmd, analysis, detect_cmd, issue_handling, runtime, publishing,
+               releases, users):
     module.register(cli)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -116,7 +116,8 @@ def issues() -> None:
 @click.option("--status", default=None, help="Only issues with this status ('open' = not closed).")
 @pass_app
 def issues_export(app: AppContext, fmt: str, status: str | None) -> None:
-    """Print every issue with first_flagged_at, level history, keywords, title and member post ids."""
+    """Print every issue with first_flagged_at, level history, keywords, member post ids, and for answered
+    issues responded_at, the response time and the answer's effect (回应效果)."""
     from sentiment.detect.export import export_issues
     from sentiment.detect.rules import RulesError, load_rules
 
@@ -128,8 +129,9 @@ def issues_export(app: AppContext, fmt: str, status: str | None) -> None:
         names.update({level.code: level.name for level in rules.levels})
     except RulesError:
         names = {}
+    window = timedelta(hours=app.settings.releases.answer_effect_window_h)
     with app.session_factory()() as session:
-        rows = export_issues(session, status, names)
+        rows = export_issues(session, status, names, now=SystemClock().now(), effect_window=window)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:

@@ -1,4 +1,4 @@
-"""``zhengyu release``, ``zhengyu alerts`` and ``zhengyu sandbox``: the outbound side."""
+"""``zhengyu alerts`` and ``zhengyu sandbox``: the outbound side (``zhengyu release`` is in ``releases.py``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import click
 from sqlalchemy import select
 
 from zhengyu.cli.app import AppContext, pass_app
-from publisher.states import RELEASE_STATUS_NAMES
 from zhengyu.errors import ZhengyuError
 
 STATUS_NAMES = {"pending": "待发送", "sent": "已发送", "failed": "发送失败", "acknowledged": "已确认",
@@ -68,27 +67,6 @@ def ack(app: AppContext, alert_id: int, username: str) -> None:
     click.echo(f"预警 #{alert_id} 已确认")
 
 
-@click.group("release")
-def release_group() -> None:
-    """Authoritative releases (权威发布): list them and their review and publishing status."""
-
-
-@release_group.command("list")
-@pass_app
-def list_releases(app: AppContext) -> None:
-    """List releases with their status."""
-    from storage.engine import session_scope
-    from storage.models import Release
-
-    app.migrated_engine()
-    with session_scope(app.session_factory()) as session:
-        releases = session.scalars(select(Release).order_by(Release.created_at.desc())).all()
-        if not releases:
-            click.echo("（暂无发布稿件）")
-        for release in releases:
-            click.echo(f"#{release.id}\t{RELEASE_STATUS_NAMES.get(release.status, release.status)}\t{release.title}")
-
-
 @click.command("sandbox")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8808, show_default=True)
@@ -99,5 +77,4 @@ def sandbox(host: str, port: int) -> None:
 
 def register(cli: click.Group) -> None:
     cli.add_command(alerts_group)
-    cli.add_command(release_group)
     cli.add_command(sandbox)
