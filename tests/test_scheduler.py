@@ -77,7 +77,7 @@ def test_jobs_are_stored_with_stable_ids_and_safe_options(tmp_path, db_url, engi
     scheduler = _started(settings)
     try:
         jobs = {job.id: job for job in scheduler.get_jobs()}
-        assert set(jobs) == {"crawl:city_police", "crawl:court_news", "analyze", "detect"}
+        assert set(jobs) == {"crawl:city_police", "crawl:court_news", "analyze", "detect", "brief:daily"}
         police = jobs["crawl:city_police"]
         assert police.func_ref == "zhengyu.scheduler:crawl_source_job" and police.args == ("city_police",)
         assert police.trigger.interval.total_seconds() == 120 and police.misfire_grace_time == 60
@@ -99,7 +99,7 @@ def test_jobs_are_stored_with_stable_ids_and_safe_options(tmp_path, db_url, engi
     scheduler = _started(scheduler_settings())
     try:
         jobs = {job.id: job for job in scheduler.get_jobs()}
-        assert set(jobs) == {"crawl:city_police", "analyze", "detect"}
+        assert set(jobs) == {"crawl:city_police", "analyze", "detect", "brief:daily"}
         assert jobs["crawl:city_police"].trigger.interval.total_seconds() == 300
     finally:
         scheduler.shutdown(wait=False)
@@ -137,7 +137,8 @@ def test_scheduler_process_starts_and_stops_cleanly_on_sigterm(tmp_path, db_url,
             seen += line
         assert "调度器已启动" in seen, seen
         with make_engine(db_url).connect() as conn:
-            assert conn.execute(text(f"SELECT count(*) FROM {sched.JOBSTORE_TABLE}")).scalar() == 3
+            # crawl, analyse, detect and the daily brief
+            assert conn.execute(text(f"SELECT count(*) FROM {sched.JOBSTORE_TABLE}")).scalar() == 4
         process.send_signal(signal.SIGTERM)
         out, _ = process.communicate(timeout=30)
     finally:

@@ -175,6 +175,9 @@ def register_jobs(scheduler: BaseScheduler, settings: Settings) -> list[str]:
     scheduler.add_job(detect_job, "interval", id=DETECT_JOB_ID, name="舆情研判", seconds=detect_s,
                       misfire_grace_time=max(60, detect_s // 2), **options)
     ids += [ANALYZE_JOB_ID, DETECT_JOB_ID]
+    from zhengyu.brief_jobs import register_brief_jobs
+
+    ids += register_brief_jobs(scheduler, settings)
 
     def drop_stale_jobs(_event) -> None:
         for job in scheduler.get_jobs():

@@ -164,6 +164,40 @@ class SchedulerSettings(BaseModel):
     )
 
 
+class BriefSettings(BaseModel):
+    issuing_unit: str = Field(
+        "政法舆情监测中心", description="Issuing unit printed on every brief (舆情日报/专报), e.g. `XX市委政法委网络舆情中心`."
+    )
+    classification: str = Field(
+        "内部资料 注意保存", description="Handling mark printed at the top of every brief (empty: none)."
+    )
+    daily_enabled: bool = Field(True, description="`zhengyu scheduler` generates and delivers the daily brief.")
+    daily_time: str = Field(
+        "08:00", description="Local time (HH:MM, in `timezone`) at which the scheduler makes the daily brief of the "
+        "previous day."
+    )
+    top_keywords: int = Field(10, ge=1, le=50, description="Keywords and categories listed in a brief.")
+    top_groups: int = Field(8, ge=1, le=50, description="Regions and source types listed in a brief.")
+    quotes: int = Field(5, ge=0, le=30, description="Representative posts quoted in the overview of a brief.")
+    quotes_per_issue: int = Field(2, ge=0, le=10, description="Representative posts quoted under each issue.")
+    quote_chars: int = Field(
+        160, ge=20, le=2000, description="A quote longer than this many characters is cut (and marked 节选)."
+    )
+    link_base_url: str | None = Field(
+        None, description="Address of the dashboard as leaders reach it (e.g. `https://yq.example.gov.cn`); "
+        "summaries sent on channels link to the brief there. Empty: summaries carry no link."
+    )
+
+    @field_validator("daily_time")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        import re
+
+        match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+        if not match:
+            raise ValueError(f"should be HH:MM (24-hour clock), got {value!r}")
+        return f"{int(match.group(1)):02d}:{match.group(2)}"
+
 class ReleaseSettings(BaseModel):
     default_theme: Literal["red", "blue", "plain"] = Field(
         "blue", description="Theme of a release created without `--theme`: red (党政红), blue (政务蓝) or plain (简洁)."
@@ -216,6 +250,7 @@ class Settings(BaseSettings):
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings, description="Dashboard.")
     demo: DemoSettings = Field(default_factory=DemoSettings, description="The `zhengyu demo` command.")
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings, description="The scheduler process.")
+    briefs: BriefSettings = Field(default_factory=BriefSettings, description="Briefs (舆情日报/专报).")
     releases: ReleaseSettings = Field(default_factory=ReleaseSettings, description="Releases: themes, checks, answers.")
     secrets: SecretsSettings = Field(default_factory=SecretsSettings, description="Secrets (environment only).")
     privacy: PrivacySettings = Field(default_factory=PrivacySettings, description="Personal data and retention.")

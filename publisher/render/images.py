@@ -74,23 +74,38 @@ def _size_text(size: int) -> str:
     return f"{size / MB:.2f} MB" if size >= MB / 10 else f"{size / 1024:.0f} KB"
 
 
-def validate_body_image(ref: str, filename: str, data: bytes) -> LoadedImage:
+@dataclass(frozen=True)
+class ImageRule:
+    """What WeChat accepts for one use of an image, and how the editor is told."""
+
+    name: str  # 正文图片 | 封面
+    formats: dict[str, str]  # Pillow format → content type
+    max_bytes: int
+    inclusive: bool  # whether exactly max_bytes is still allowed
+    limit_text: str
+
+
+BODY_IMAGE = ImageRule("正文图片", BODY_IMAGE_FORMATS, BODY_IMAGE_MAX_BYTES, False, "小于 1 MB")
+COVER = ImageRule("封面", COVER_FORMATS, COVER_MAX_BYTES, True, "不能超过 10 MB")
+
+
+def validate(rule: ImageRule, ref: str, filename: str, data: bytes) -> LoadedImage:
+    """The image, or an ImageError saying what is wrong with it for ``rule`` and what to do."""
+    allowed = "、".join(dict.fromkeys(FORMAT_NAMES[fmt] for fmt in rule.formats))
     fmt = image_format(data)
     if fmt is None:
-        raise ImageError(f"图片 {ref} 不是可识别的图片文件，请换用 JPG 或 PNG 图片")
-    if fmt not in BODY_IMAGE_FORMATS:
-        raise ImageError(f"正文图片 {ref} 是 {FORMAT_NAMES.get(fmt, fmt)} 格式，微信正文图片只支持 JPG 和 PNG，请转换后重试")
-    if len(data) >= BODY_IMAGE_MAX_BYTES:
-        raise ImageError(f"正文图片 {ref} 大小为 {_size_text(len(data))}，微信要求小于 1 MB，请压缩后重试")
-    return LoadedImage(ref, filename, BODY_IMAGE_FORMATS[fmt], data)
+        raise ImageError(f"{rule.name} {ref} 不是可识别的图片文件，请换用 {allowed} 图片")
+    if fmt not in rule.formats:
+        raise ImageError(f"{rule.name} {ref} 是 {FORMAT_NAMES.get(fmt, fmt)} 格式，微信{rule.name}只支持 {allowed}，请转换后重试")
+    too_big = len(data) > rule.max_bytes if rule.inclusive else len(data) >= rule.max_bytes
+    if too_big:
+        raise ImageError(f"{rule.name} {ref} 大小为 {_size_text(len(data))}，微信要求{rule.limit_text}，请压缩后重试")
+    return LoadedImage(ref, filename, rule.formats[fmt], data)
+
+
+def validate_body_image(ref: str, filename: str, data: bytes) -> LoadedImage:
+    return validate(BODY_IMAGE, ref, filename, data)
 
 
 def validate_cover(ref: str, filename: str, data: bytes) -> LoadedImage:
-    fmt = image_format(data)
-    if fmt is None:
-        raise ImageError(f"封面 {ref} 不是可识别的图片文件，请换用 JPG、PNG、GIF 或 BMP 图片")
-    if fmt not in COVER_FORMATS:
-        raise ImageError(f"封面 {ref} 是 {FORMAT_NAMES.get(fmt, fmt)} 格式，微信封面只支持 JPG、PNG、GIF、BMP，请转换后重试")
-    if len(data) > COVER_MAX_BYTES:
-        raise ImageError(f"封面 {ref} 大小为 {_size_text(len(data))}，微信封面不能超过 10 MB，请压缩后重试")
-    return LoadedImage(ref, filename, COVER_FORMATS[fmt], data)
+    return validate(COVER, ref, filename, data)

@@ -37,6 +37,13 @@ def _name(status: str) -> str:
     return ISSUE_STATUS_NAMES.get(status, status)
 
 
+def _mark_acknowledged(issue: Issue, actor: Actor, clock: Clock | None) -> None:
+    """Keep who saw the issue first and when (a step past 新发现 implies it was seen)."""
+    if issue.acknowledged_at is None:
+        issue.acknowledged_at = (clock or SystemClock()).now()
+        issue.acknowledged_by = actor.user_id
+
+
 def _transition(session: Session, actor_name: str, issue: Issue, to: str, action: str, **detail: Any) -> None:
     previous = issue.status
     issue.status = to
@@ -49,8 +56,7 @@ def acknowledge(session: Session, actor: Actor, issue_id: int, *, clock: Clock |
     issue = load_issue(session, issue_id)
     if issue.status != "new":
         raise IssueStateError(f"话题 #{issue.id} 当前为“{_name(issue.status)}”，只有“新发现”的话题需要确认")
-    issue.acknowledged_at = (clock or SystemClock()).now()
-    issue.acknowledged_by = actor.user_id
+    _mark_acknowledged(issue, actor, clock)
     _transition(session, actor.username, issue, "acknowledged", "issue.acknowledge")
     session.flush()
     return issue
@@ -69,8 +75,7 @@ def assign(session: Session, actor: Actor, issue_id: int, owner_username: str, *
     audit.record(session, actor.username, "issue.assign", "issue", issue.id, owner=owner.username,
                  previous_owner=previous_owner)
     if issue.status == "new":
-        issue.acknowledged_at = (clock or SystemClock()).now()
-        issue.acknowledged_by = actor.user_id
+        _mark_acknowledged(issue, actor, clock)
         _transition(session, actor.username, issue, "acknowledged", "issue.acknowledge", by_assignment=True)
     session.flush()
     return issue
@@ -83,9 +88,7 @@ def link_answer(session: Session, actor: Actor, issue_id: int, release: Release,
     issue = load_issue(session, issue_id)
     release.answers_issue_id = issue.id
     if issue.status in ("new", "acknowledged"):
-        if issue.acknowledged_at is None:
-            issue.acknowledged_at = (clock or SystemClock()).now()
-            issue.acknowledged_by = actor.user_id
+        _mark_acknowledged(issue, actor, clock)
         _transition(session, actor.username, issue, "responding", "issue.respond", release_id=release.id)
     else:
         audit.record(session, actor.username, "issue.link_answer", "issue", issue.id, release_id=release.id,
@@ -106,9 +109,7 @@ def respond(session: Session, actor: Actor, issue_id: int, release_id: int | Non
     issue = load_issue(session, issue_id)
     if issue.status not in ("new", "acknowledged"):
         raise IssueStateError(f"话题 #{issue.id} 当前为“{_name(issue.status)}”，不能再标记为处置中")
-    if issue.acknowledged_at is None:
-        issue.acknowledged_at = (clock or SystemClock()).now()
-        issue.acknowledged_by = actor.user_id
+    _mark_acknowledged(issue, actor, clock)
     _transition(session, actor.username, issue, "responding", "issue.respond")
     session.flush()
     return issue

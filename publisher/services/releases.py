@@ -218,11 +218,11 @@ def edit(session: Session, actor: Actor, release_id: int, data: ReleaseInput, *,
     if unscheduled or before_status == "scheduled":
         messages.append("已撤销原定的发布排期，请在三审通过后重新排期")
     release.status = "draft"
+    audit.record(session, actor.username, "release.edit", "release", release.id, **{
+        "from": before_status, "to": "draft", "old_hash": before_hash, "new_hash": release.content_hash,
+        "unscheduled_targets": unscheduled})
     if submit:
         _try_submit(session, actor, release, report, messages)
-    audit.record(session, actor.username, "release.edit", "release", release.id, **{
-        "from": before_status, "to": release.status, "old_hash": before_hash, "new_hash": release.content_hash,
-        "unscheduled_targets": unscheduled})
     session.flush()
     return Outcome(release_view(session, release), report, messages=messages)
 
@@ -232,8 +232,7 @@ def check(session: Session, actor: Actor, release_id: int, *, lexicons: Lexicons
     return check_release(session, load_release(session, release_id), lexicons)
 
 
-def submit(session: Session, actor: Actor, release_id: int, *, lexicons: Lexicons,
-           clock: Clock | None = None) -> Outcome:
+def submit(session: Session, actor: Actor, release_id: int, *, lexicons: Lexicons) -> Outcome:
     """Send a draft to 初审 (a new round); refused while a check blocks."""
     require(session, actor, "release.submit", "release", release_id)
     release = load_release(session, release_id)

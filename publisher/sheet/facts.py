@@ -64,9 +64,10 @@ def sheet_facts(session: Session, release: Release, timezone: str, now: datetime
             stages.append(_row(signed[-1], zone))
         else:
             stages.append(SheetRow(STAGE_NAMES[stage], "（未签署）", "", "", "", ""))
+    creator = f"{view['created_by_name']}（{view['created_by']}）" if view["created_by"] else ""
     return SheetFacts(
         release_id=release.id, title=release.title, accounts="、".join(t["account"] for t in view["targets"]),
-        author=release.author_name or "", creator=f"{view['created_by_name']}（{view['created_by']}）" if view["created_by"] else "", created_at=_local(view["created_at"], zone),
+        author=release.author_name or "", creator=creator, created_at=_local(view["created_at"], zone),
         status=view["status_name"], content_hash=current_hash,
         hash_matches=bool(current) and all(e["content_hash"] == current_hash for e in current),
         stages=stages, history=[_row(entry, zone, with_round=True) for entry in view["reviews"]],

@@ -85,6 +85,11 @@ def test_the_whole_review_flow_from_the_command_line(zy, tmp_path):
     pdf_text = subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True,
                               check=True).stdout
     assert "权威发布稿件审核单" in pdf_text and "rev3同志" in pdf_text and shown["content_hash"][:32] in pdf_text.replace(" ", "")
+    fonts = subprocess.run(["pdffonts", str(pdf_path)], capture_output=True, text=True, check=True).stdout
+    assert "CJK" in fonts and "Type 3" not in fonts, fonts  # Chinese set in an embedded CJK font, no fallback
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf_path), str(tmp_path / "page")],
+                   check=True)
+    assert (tmp_path / "page-1.png").stat().st_size > 5000
 
     # an edit after approval goes back to 初审
     edited = tmp_path / "article" / "v2.md"

@@ -77,6 +77,9 @@ def test_three_distinct_reviewers_approve_in_order_and_it_becomes_publishable(se
         body = wechat_html(s, release, lambda asset: f"https://mmbiz.qpic.cn/mmbiz_png/{asset.sha256[:8]}/0")
         image = s.scalars(select(ReleaseAsset).where(ReleaseAsset.release_id == rid, ReleaseAsset.role == "image")).one()
         assert f"mmbiz_png/{image.sha256[:8]}/0" in body and image.ref == "images/%E7%8E%B0%E5%9C%BA.png"
+        # the preview holds exactly the article HTML, with the images as data: URIs
+        page = releases.preview(s, people["rev1"], rid)
+        assert wechat_html(s, release, releases.data_uri) in page and "data:image/png;base64," in page
 
 
 def test_same_reviewer_twice_author_and_roles_are_refused(session_factory, people, tmp_path, clock):

@@ -8,7 +8,8 @@ import click
 
 from zhengyu.cli.app import ZhengyuGroup, pass_app, root_options  # noqa: F401  (re-exported for subcommands)
 from zhengyu.cli import (
-    analysis, config_cmd, crawl, db, demo, detect_cmd, extract_cmd, issue_handling, publishing, releases, runtime, users,
+    analysis, brief_cmd, config_cmd, crawl, db, demo, detect_cmd, extract_cmd, issue_handling, publishing, releases,
+    runtime, users,
 )
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ def cli(**_options) -> None:
 
 
 for module in (demo, db, config_cmd, crawl, extract_cmd, analysis, detect_cmd, issue_handling, runtime, publishing,
-               releases, users):
+               releases, brief_cmd, users):
     module.register(cli)
 
 

@@ -1,7 +1,7 @@
 """crawl health: run problems, list counts, worker
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-02 06:37:19.720755
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0008'
-down_revision = '0003'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
