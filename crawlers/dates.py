@@ -23,9 +23,9 @@ def parse_time(value: str | None, tz: str = "Asia/Shanghai", now: datetime | Non
     ``tz`` is the site's zone for times shown without an offset; ``now`` anchors relative forms;
     ``fmt`` is an explicit ``strptime`` format from the source's configuration, tried first.
     """
-    if value is None:
+    if not isinstance(value, str):
         return None
-    raw = value.strip()
+    raw = value.strip()[:200]  # no real time is longer; a hostile page's megabyte "time" is not parsed
     if not raw:
         return None
     zone = ZoneInfo(tz)

@@ -112,6 +112,35 @@ def detect_encoding(body: bytes, declared_charset: str | bytes | None = None) ->
     return min(["utf-8", *candidates], key=lambda name: (damage(name), name != "utf-8"))
 
 
+def declared_encoding(body: bytes, declared_charset: str | bytes | None = None) -> str | None:
+    """The codec the transport (header) or else the page itself (``<meta>``, XML declaration) claims, if any."""
+    return _declared_header_charset(declared_charset) or _canonical(html_body_declared_encoding(bytes(body[:8192])))
+
+
+def decode_report(body: bytes, declared_charset: str | bytes | None = None) -> tuple[str, str | None, str | None]:
+    """``(text, codec used, codec declared)``: :func:`decode_html` plus what was claimed, so callers can count
+    pages whose declaration is wrong. The codec used is None for an empty body."""
+    if not body:
+        return "", None, None
+    if isinstance(body, str):
+        return body, None, None
+    body = bytes(body)
+    used = detect_encoding(body, declared_charset)
+    declared = declared_encoding(body, declared_charset)
+    if declared and (body.isascii() or declared[:6] == used[:6] == "utf-16" or declared[:6] == used[:6] == "utf-32"):
+        declared = used  # ASCII reads the same in every CJK codec; a BOM settles the byte order
+    return _decode(body, used, declared_charset), used, declared
+
+
+def _decode(body: bytes, encoding: str, declared_charset) -> str:
+    for bom, name in _BOMS:
+        if name == encoding and body.startswith(bom):
+            body = body[len(bom):]
+            break
+    log.debug("decoding %d bytes as %s (declared %r)", len(body), encoding, declared_charset)
+    return body.decode(encoding, errors="replace")
+
+
 def decode_html(body: bytes, declared_charset: str | bytes | None = None) -> str:
     """Decode a page's raw bytes to text; never raises for any bytes.
 
@@ -124,10 +153,4 @@ def decode_html(body: bytes, declared_charset: str | bytes | None = None) -> str
     if not body:
         return ""
     body = bytes(body)
-    encoding = detect_encoding(body, declared_charset)
-    for bom, name in _BOMS:
-        if name == encoding and body.startswith(bom):
-            body = body[len(bom):]
-            break
-    log.debug("decoding %d bytes as %s (declared %r)", len(body), encoding, declared_charset)
-    return body.decode(encoding, errors="replace")
+    return _decode(body, detect_encoding(body, declared_charset), declared_charset)

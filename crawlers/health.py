@@ -1,37 +1,51 @@
-"""Source records, crawl-run bookkeeping, cursors and collection-failure alerts."""
+"""Source records, crawl-run bookkeeping and collection-failure alerts.
+
+A run is opened as ``running`` with the crawling process's ``host:pid``; it is closed with the health judge's
+verdict (``crawlers.judge``). A run whose process died without closing it (``kill -9``, a crash, a lost machine)
+is found by the next run of the source and recorded as ``interrupted``, which counts as a failure: the source's
+health says so, and a streak of such failures raises the same collection-failure alert as any other.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
-from crawlers.spiders.base import CrawlState
+from crawlers.judge import HISTORY_RUNS, RunHistory, Verdict
 from crawlers.sources import SourceConfig
+from crawlers.state import advance_cursor, save_gaps
 from storage.engine import session_scope
 from storage.models.alerts import Alert
-from storage.models.collection import CrawlRun, Post, Source, SourceCursor
+from storage.models.collection import CrawlRun, Post, Source
 
 log = logging.getLogger(__name__)
 
-HIGH_WATER_KEY = "high_water"
-ROOT_KINDS = ("post", "article", "message")
+INTERRUPTED_ERROR = "采集进程意外终止，本轮未完成（如被强制结束或机器重启）"
+GOOD_STATUSES = ("ok", "incomplete")
+STATUS_NAMES = {"ok": "正常", "incomplete": "未完成", "failed": "异常", "interrupted": "中断", "running": "运行中"}
 
 
 @dataclass
 class RunOutcome:
     source: str
     run_id: int
-    status: str  # ok | failed
+    status: str  # ok | incomplete | failed
     items_new: int
     items_updated: int
     items_dropped: int
     error: str | None
     alert_raised: bool = False
+    summary: str | None = None
+
+
+def this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def ensure_source(factory, source: SourceConfig) -> int:
@@ -61,85 +75,101 @@ def _upsert_source(factory, source: SourceConfig, config: dict) -> int:
         return row.id
 
 
-def start_run(factory, source_id: int, now: datetime) -> int:
+def _process_gone(worker: str | None, started_at: datetime, now: datetime, stale_after: timedelta) -> bool:
+    """Whether the process that opened a run is certainly gone: a dead pid on this host, or (for another host,
+    whose processes we cannot see) a run older than ``stale_after``."""
+    host, _, pid = (worker or "").rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        if int(pid) == os.getpid():
+            return True  # our own pid, reused: that older run is not ours
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass  # alive, owned by someone else
+    return started_at is not None and now - started_at > stale_after
+
+
+def start_run(factory, source_id: int, now: datetime, *, stale_after: timedelta = timedelta(hours=1),
+              failure_alert_after: int = 3) -> int:
+    """Open a run; earlier runs of the source left ``running`` by a dead process are closed as interrupted."""
     with session_scope(factory) as session:
-        run = CrawlRun(source_id=source_id, started_at=now, status="running")
+        source = session.get(Source, source_id)
+        for run in session.execute(select(CrawlRun).where(CrawlRun.source_id == source_id,
+                                                          CrawlRun.status == "running")).scalars():
+            if not _process_gone(run.worker, run.started_at, now, stale_after):
+                continue  # a peer still at work (distributed mode)
+            log.warning("run %d of %s (%s) never finished: recorded as interrupted", run.id, source.name,
+                        run.worker or "unknown process")
+            run.status, run.finished_at, run.error = "interrupted", now, INTERRUPTED_ERROR
+            run.problems = [{"code": "interrupted", "message": INTERRUPTED_ERROR, "fatal": True, "count": 1}]
+            source.consecutive_failures = (source.consecutive_failures or 0) + 1
+            source.last_error, source.last_error_at = INTERRUPTED_ERROR, now
+            if source.consecutive_failures >= failure_alert_after:
+                _raise_alert(session, source, run.id, now)
+        run = CrawlRun(source_id=source_id, started_at=now, status="running", worker=this_worker(), problems=[])
         session.add(run)
         session.flush()
         return run.id
 
 
-def load_state(factory, source_id: int, source: SourceConfig) -> CrawlState:
-    """High-water mark plus stored comment counts of the threads inside the revisit window."""
+def run_history(factory, source_id: int) -> RunHistory:
+    """List entries and pages of the source's last good runs (the baseline of the sharp-drop check)."""
     with session_scope(factory) as session:
-        cursor = session.execute(select(SourceCursor.value).where(
-            SourceCursor.source_id == source_id, SourceCursor.key == HIGH_WATER_KEY)).scalar_one_or_none()
-        high_water = datetime.fromisoformat(cursor) if cursor else None
-        root, child = aliased(Post), aliased(Post)
-        stmt = (select(root.external_id, root.url, func.count(child.id))
-                .outerjoin(child, child.root_id == root.id)
-                .where(root.source_id == source_id, root.kind.in_(ROOT_KINDS))
-                .group_by(root.external_id, root.url))
-        status_stmt = select(root.external_id, root.url, root.extra).where(
-            root.source_id == source_id, root.kind == "message")
-        if high_water is not None:
-            stmt = stmt.where(root.published_at >= high_water - timedelta(hours=source.revisit_hours))
-            status_stmt = status_stmt.where(root.published_at >= high_water - timedelta(hours=source.revisit_hours))
-        children, known_urls = {}, {}
-        for ext, url, count in session.execute(stmt):
-            children[ext] = count
-            if url:
-                known_urls[url] = count
-        repost_stmt = (select(root.external_id, func.count(child.id))
-                       .join(child, child.parent_id == root.id)
-                       .where(root.source_id == source_id, root.kind == "post", child.kind == "post")
-                       .group_by(root.external_id))
-        reposts = {ext: count for ext, count in session.execute(repost_stmt)}
-        statuses = {}
-        for ext, url, extra in session.execute(status_stmt):
-            status = (extra or {}).get("status")
-            if status:
-                statuses[ext] = statuses[url or ext] = status
-    return CrawlState(high_water=high_water, children=children, known_urls=known_urls, statuses=statuses,
-                      reposts=reposts)
+        rows = session.execute(select(CrawlRun.list_entries, CrawlRun.list_pages).where(
+            CrawlRun.source_id == source_id, CrawlRun.status.in_(GOOD_STATUSES), CrawlRun.list_pages > 0)
+            .order_by(CrawlRun.id.desc()).limit(HISTORY_RUNS)).all()
+    return RunHistory(tuple(r.list_entries for r in rows), tuple(r.list_pages for r in rows))
 
 
-def finish_run(factory, source_id: int, run_id: int, *, ok: bool, error: str | None, items_new: int,
-               items_updated: int, items_dropped: int, max_published_at: datetime | None, now: datetime,
+@dataclass
+class RunCounts:
+    items_new: int = 0
+    items_updated: int = 0
+    items_dropped: int = 0
+    items_seen: int = 0
+    list_pages: int = 0
+    list_entries: int = 0
+
+
+def finish_run(factory, source_id: int, run_id: int, *, verdict: Verdict, counts: RunCounts,
+               max_published_at: datetime | None, walk_results: dict, now: datetime,
                failure_alert_after: int) -> RunOutcome:
-    """Close the run, update the source's health, advance the cursor on success, raise an alert on a streak."""
+    """Close the run, update the source's health; a good run advances the cursor and its gaps, a failed one
+    leaves them as they were (so the next run fetches everything again), and a failure streak raises an alert."""
     alert_raised = False
     with session_scope(factory) as session:
         run = session.get(CrawlRun, run_id)
         source = session.get(Source, source_id)
-        run.finished_at, run.status, run.error = now, "ok" if ok else "failed", error
-        run.items_new, run.items_updated, run.items_dropped = items_new, items_updated, items_dropped
-        source.last_run_items = items_new + items_updated
-        if ok:
+        run.finished_at, run.status, run.error = now, verdict.status, verdict.error
+        run.items_new, run.items_updated, run.items_dropped = counts.items_new, counts.items_updated, \
+            counts.items_dropped
+        run.items_seen, run.list_pages, run.list_entries = counts.items_seen, counts.list_pages, counts.list_entries
+        run.problems = [p.to_json() for p in verdict.problems]
+        source.last_run_items = counts.items_new + counts.items_updated
+        if verdict.ok:
             source.last_ok_at = now
             source.consecutive_failures = 0
-            if max_published_at is not None:
-                _advance_cursor(session, source_id, max_published_at)
+            overflow = save_gaps(session, source_id, walk_results)
+            if overflow:
+                run.problems = run.problems + [{"code": "gaps_dropped", "fatal": False, "count": len(overflow),
+                                                "message": f"{len(overflow)} 个列表积压过深，最早的缺口已放弃"}]
+            if max_published_at is not None and verdict.advances_cursor:
+                advance_cursor(session, source_id, max_published_at)
         else:
             source.consecutive_failures = (source.consecutive_failures or 0) + 1
-            source.last_error, source.last_error_at = error, now
+            source.last_error, source.last_error_at = verdict.error, now
             if source.consecutive_failures >= failure_alert_after:
                 alert_raised = _raise_alert(session, source, run_id, now)
-    return RunOutcome(source.name, run_id, run.status, items_new, items_updated, items_dropped, error, alert_raised)
-
-
-def _advance_cursor(session, source_id: int, moment: datetime) -> None:
-    cursor = session.execute(select(SourceCursor).where(
-        SourceCursor.source_id == source_id, SourceCursor.key == HIGH_WATER_KEY)).scalar_one_or_none()
-    if cursor is None:
-        session.add(SourceCursor(source_id=source_id, key=HIGH_WATER_KEY, value=moment.isoformat()))
-    elif datetime.fromisoformat(cursor.value) < moment:
-        cursor.value = moment.isoformat()
+    return RunOutcome(source.name, run_id, verdict.status, counts.items_new, counts.items_updated,
+                      counts.items_dropped, verdict.error, alert_raised, verdict.summary)
 
 
 def _raise_alert(session, source: Source, run_id: int, now: datetime) -> bool:
     """One alert per failure streak: the dedup key names the streak's first failed run."""
-    streak = session.execute(select(CrawlRun.id).where(CrawlRun.source_id == source.id)
+    streak = session.execute(select(CrawlRun.id).where(CrawlRun.source_id == source.id,
+                                                       CrawlRun.status != "running")
                              .order_by(CrawlRun.id.desc()).limit(source.consecutive_failures)).scalars().all()
     first_failed = min(streak) if streak else run_id
     dedup_key = f"collection_failure:{source.name}:{first_failed}"
@@ -159,12 +189,18 @@ def _raise_alert(session, source: Source, run_id: int, now: datetime) -> bool:
 
 
 def health_rows(factory) -> list[dict]:
-    """One row per source for ``zhengyu crawl --status``."""
+    """One row per source for ``zhengyu crawl --status``, with the last finished run's status and problems."""
     with session_scope(factory) as session:
         sources = session.execute(select(Source).order_by(Source.name)).scalars().all()
-        return [{
-            "name": s.name, "family": s.family, "enabled": s.enabled, "last_ok_at": s.last_ok_at,
-            "consecutive_failures": s.consecutive_failures or 0, "last_run_items": s.last_run_items or 0,
-            "last_error": s.last_error,
-            "posts": session.execute(select(func.count(Post.id)).where(Post.source_id == s.id)).scalar_one(),
-        } for s in sources]
+        rows = []
+        for s in sources:
+            last = session.execute(select(CrawlRun).where(CrawlRun.source_id == s.id, CrawlRun.status != "running")
+                                   .order_by(CrawlRun.id.desc()).limit(1)).scalar_one_or_none()
+            rows.append({
+                "name": s.name, "family": s.family, "enabled": s.enabled, "last_ok_at": s.last_ok_at,
+                "consecutive_failures": s.consecutive_failures or 0, "last_run_items": s.last_run_items or 0,
+                "last_error": s.last_error, "last_status": last.status if last else None,
+                "last_problems": list(last.problems or []) if last else [],
+                "posts": session.execute(select(func.count(Post.id)).where(Post.source_id == s.id)).scalar_one(),
+            })
+        return rows

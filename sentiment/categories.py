@@ -150,7 +150,7 @@ class CategoryClassifier:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except OSError as exc:
             raise CategoryRulesError(f"分类规则文件无法读取：{path}（{exc}）") from exc
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, RecursionError) as exc:
             raise CategoryRulesError(f"分类规则文件不是合法的 YAML：{path}（{exc}）") from exc
         if not isinstance(data, dict) or not isinstance(data.get("categories"), list):
             raise CategoryRulesError(f"{path}：缺少 categories 列表")

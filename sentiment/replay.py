@@ -28,6 +28,7 @@ from storage import privacy as storage_privacy
 from storage.engine import session_scope
 from storage.models import Post
 from storage.models.collection import AUTHOR_TYPES
+from storage.threads import would_close_cycle
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,8 @@ def read_stream(path: Path, tz: ZoneInfo, summary: ReplaySummary) -> list[Stream
                 posts.append(parse_record(json.loads(line), tz))
             except json.JSONDecodeError as exc:
                 summary.bad_lines.append((number, f"不是合法的 JSON（第 {exc.colno} 列）"))
+            except RecursionError:
+                summary.bad_lines.append((number, "JSON 嵌套层数过多"))
             except StreamError as exc:
                 summary.bad_lines.append((number, str(exc)))
     for number, reason in summary.bad_lines[:20]:
@@ -166,9 +169,11 @@ def store_posts(session: Session, batch: list[StreamPost], now: datetime, hash_a
             found = session.scalar(select(Post.id).where(Post.platform == platform, Post.external_id == external_id))
             if found is not None:
                 lookup[(platform, external_id)] = found
+        linked: dict[int, int] = {}
         for row in rows:
             parent = lookup.get((row.platform, row.parent_external_id))
-            if parent is not None:
+            if parent is not None and not would_close_cycle(session, row.id, parent, linked):
+                linked[row.id] = parent
                 row.parent_id = parent
                 row.root_id = parent
     return rows

@@ -31,7 +31,7 @@ def test_defaults_without_a_file(tmp_path):
     settings = load_settings(tmp_path)
     assert settings.database_url.startswith("sqlite:///") and settings.database_url.endswith("data/zhengyu.db")
     assert settings.crawl.obey_robots_txt is True
-    assert settings.crawl.download_delay_s >= 1.0
+    assert settings.crawl.download_delay_s is None and "127.0.0.1" in settings.crawl.local_hosts
 
 
 def test_shipped_settings_file_is_valid():

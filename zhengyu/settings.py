@@ -19,6 +19,7 @@ from zhengyu.errors import ConfigError
 
 DEFAULT_CONFIG_DIR = Path("config")
 SETTINGS_FILE_NAME = "settings.yaml"
+MAX_YAML_CHARS = 4_000_000  # the largest configuration file is a few kilobytes
 
 
 class DatabaseSettings(BaseModel):
@@ -41,10 +42,25 @@ class CrawlSettings(BaseModel):
         "ZhengyuBot/0.1 (+public-opinion research; contact: see robots policy)",
         description="Honest User-Agent sent with every request.",
     )
-    obey_robots_txt: bool = Field(True, description="Obey robots.txt. Keep it on in production.")
-    concurrent_requests_per_domain: int = Field(1, ge=1, description="Default per-domain concurrency.")
-    download_delay_s: float = Field(1.0, ge=0, description="Default delay between requests to one domain, seconds.")
-    autothrottle: bool = Field(True, description="Enable Scrapy AutoThrottle.")
+    obey_robots_txt: bool = Field(True, description="Obey robots.txt (including its Crawl-delay). Keep it on in "
+                                  "production.")
+    concurrent_requests_per_domain: int | None = Field(
+        None, ge=1, description="A ceiling on every source's per-domain concurrency, whatever its throttle profile "
+        "says. Empty: each profile's own (polite: 1)."
+    )
+    download_delay_s: float | None = Field(
+        None, ge=0, description="A floor on every source's delay between two requests to one domain, seconds; no "
+        "throttle profile goes under it. Empty: each profile's own (polite: 1 s; never under 1 s for a host that "
+        "is not in crawl.local_hosts)."
+    )
+    autothrottle: bool | None = Field(
+        None, description="true forces Scrapy AutoThrottle on for every source. Empty: each profile's own choice."
+    )
+    local_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost", "::1"],
+        description="Hosts that may be crawled with the `local` and `fast` throttle profiles and delays under "
+        "1 s (the bundled sample site); every other host is refused them.",
+    )
     failure_alert_after: int = Field(
         3, ge=1, description="Consecutive failed runs of a source before a collection-failure alert is recorded."
     )
@@ -52,6 +68,22 @@ class CrawlSettings(BaseModel):
         None, description="Redis URL. When set, crawlers share one request queue and dupefilter (scrapy-redis)."
     )
     http_timeout_s: float = Field(30.0, gt=0, description="Download timeout per request, seconds.")
+    peer_lease_s: float = Field(
+        15.0, ge=1, description="Distributed mode: a crawler's lease on the shared queue, renewed every third of "
+        "this while it works; a peer that stops renewing (killed, frozen) is given up after this many seconds."
+    )
+    database_retry_s: float = Field(
+        120.0, ge=0, description="How long a finished crawl keeps trying to record its run (and its failure) "
+        "while the database is unreachable, seconds."
+    )
+    max_response_bytes: int = Field(
+        10 * 1024 * 1024, ge=1024, description="A response larger than this is cancelled while it downloads "
+        "(Scrapy's DOWNLOAD_MAXSIZE) and counted in the source's health; bytes."
+    )
+    warn_response_bytes: int = Field(
+        2 * 1024 * 1024, ge=1024, description="A response larger than this is logged as a warning "
+        "(Scrapy's DOWNLOAD_WARNSIZE); bytes."
+    )
 
 
 class AnalysisSettings(BaseModel):
@@ -271,6 +303,8 @@ def read_yaml_file(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: 不是 UTF-8 编码的文本（{exc.reason}）") from exc
+    if len(text) > MAX_YAML_CHARS:
+        raise ConfigError(f"{path}: 文件过大（{len(text)} 个字符，上限 {MAX_YAML_CHARS}），不像是配置文件")
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -278,6 +312,8 @@ def read_yaml_file(path: Path) -> dict[str, Any]:
         where = f" 第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(f"{path}{where}: YAML 语法错误：{problem}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: YAML 嵌套层数过多，无法读取") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):

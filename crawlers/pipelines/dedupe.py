@@ -9,6 +9,7 @@ from scrapy.exceptions import DropItem
 
 from crawlers.items import PostItem
 from crawlers.logformatter import DUPLICATE_PREFIX
+from crawlers.stats import DUPLICATES
 
 
 class DedupePipeline:
@@ -29,7 +30,7 @@ class DedupePipeline:
         key = (item.platform, item.external_id)
         if key in self.seen:
             if self.stats is not None:
-                self.stats.inc_value("zhengyu/duplicates")
+                self.stats.inc_value(DUPLICATES)
             raise DropItem(f"{DUPLICATE_PREFIX}：{item.platform}/{item.external_id}")
         self.seen.add(key)
         return item

@@ -21,9 +21,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from crawlers import stats as keys
 from crawlers.items import DeletionItem, PostItem
 from storage.engine import make_session_factory, session_scope
 from storage.models.collection import Post
+from storage.threads import would_close_cycle
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ class PostWriter:
         self.new = 0
         self.updated = 0
         self.unchanged = 0
+        self.cycles_broken = 0
         self.max_published_at: datetime | None = None
         insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
         table = Post.__table__
@@ -96,6 +99,9 @@ class PostWriter:
         while pending:
             ready = [item for item in pending.values()
                      if item.parent_external_id not in pending and item.root_external_id not in pending]
+            if not ready:  # every item left waits on another one left: a parent cycle (a repost API can send one)
+                self._break_cycle(pending)
+                continue
             rows = [self._row(item, now, ids) for item in ready]
             for chunk in _chunks(rows, 500):
                 for row in session.execute(self._insert_stmt, chunk):
@@ -145,6 +151,32 @@ class PostWriter:
                 if self.max_published_at is None or item.published_at > self.max_published_at:
                     self.max_published_at = item.published_at
 
+    def _break_cycle(self, pending: dict[str, PostItem]) -> None:
+        """Cut one link of a cycle among ``pending`` items (none of which is ready).
+
+        Following the waiting links from any pending item must come back to an item already visited; the link
+        that closes the loop is cut and kept in ``extra["cycle_parent"]``/``extra["cycle_root"]``, so nothing the
+        site said is lost. Each cut removes a link, so the insert loop always ends.
+        """
+        seen: list[str] = []
+        current = next(iter(pending.values()))
+        while current.external_id not in seen:
+            seen.append(current.external_id)
+            link = current.parent_external_id if current.parent_external_id in pending else current.root_external_id
+            current = pending[link]
+        cycle = seen[seen.index(current.external_id):]
+        cut = pending[cycle[-1]]  # its waiting link points back to the start of the cycle
+        target = current.external_id
+        if cut.parent_external_id == target:
+            cut.extra["cycle_parent"] = target
+            cut.parent_external_id = None
+        if cut.root_external_id == target:
+            cut.extra["cycle_root"] = target
+            cut.root_external_id = None
+        self.cycles_broken += 1
+        log.warning("parent cycle %s on %s: %s is stored without its link to %s",
+                    " → ".join(cycle + [cycle[0]]), cut.platform, cut.external_id, target)
+
     def _update(self, session, changes: list[dict[str, Any]]) -> None:
         """Executemany UPDATEs by primary key, one statement per set of changed columns."""
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -177,6 +209,7 @@ class PostWriter:
         if self.source_id is None:
             return 0
         fixed = 0
+        linked: dict[int, int] = {}
         with session_scope(self.factory) as session:
             orphans = session.execute(
                 select(Post.id, Post.platform, Post.parent_external_id, Post.root_id, Post.extra).where(
@@ -190,16 +223,28 @@ class PostWriter:
                     ext = [k[1] for k in keys if k[0] == platform and k[1]]
                     for row in self._existing(session, platform, set(ext)).values():
                         found[(platform, row.external_id)] = row.id
-                links = []
+                links, cuts = [], []
                 for o in chunk:
                     parent = found.get((o.platform, o.parent_external_id))
                     if parent is None:
                         continue
+                    if would_close_cycle(session, o.id, parent, linked):
+                        # The parent descends from this row (A → B stored, now B's parent is A): linking would
+                        # close a cycle. Keep what the site said in extra and stop retrying the link.
+                        self.cycles_broken += 1
+                        log.warning("parent cycle on %s: row %d is not linked under row %d, which descends "
+                                    "from it", o.platform, o.id, parent)
+                        cuts.append({"id": o.id, "parent_external_id": None,
+                                     "extra": {**(o.extra or {}), "cycle_parent": o.parent_external_id}})
+                        continue
                     root = o.root_id or found.get((o.platform, (o.extra or {}).get("root_external_id")))
-                    links.append({"id": o.id, "parent_id": parent, "root_id": root})
+                    linked[o.id] = parent
+                    links.append({"id": o.id, "parent_id": parent, "root_id": root if root != o.id else None})
                 if links:
                     self._update(session, links)
                     fixed += len(links)
+                if cuts:
+                    self._update(session, cuts)
         return fixed
 
 
@@ -233,19 +278,25 @@ class StorePipeline:
         except SQLAlchemyError:
             # The run is then judged failed, so the cursor stays put and the next run fetches these again.
             log.exception("could not store %d items", len(batch))
-            self.stats.inc_value("zhengyu/store_errors")
+            self.stats.inc_value(keys.STORE_ERRORS)
         self._stats()
 
     def _stats(self) -> None:
-        self.stats.set_value("zhengyu/items_new", self.writer.new)
-        self.stats.set_value("zhengyu/items_updated", self.writer.updated)
-        self.stats.set_value("zhengyu/items_unchanged", self.writer.unchanged)
+        self.stats.set_value(keys.ITEMS_NEW, self.writer.new)
+        self.stats.set_value(keys.ITEMS_UPDATED, self.writer.updated)
+        self.stats.set_value(keys.ITEMS_UNCHANGED, self.writer.unchanged)
+        self.stats.set_value(keys.PARENT_CYCLES, self.writer.cycles_broken)
         if self.writer.max_published_at is not None:
-            self.stats.set_value("zhengyu/max_published_at", self.writer.max_published_at.isoformat())
+            self.stats.set_value(keys.MAX_PUBLISHED_AT, self.writer.max_published_at.isoformat())
 
     def close_spider(self, spider=None) -> None:
         self.flush()
-        linked = self.writer.link_orphans()
+        try:
+            linked = self.writer.link_orphans()
+        except SQLAlchemyError:
+            log.exception("could not link items to parents that arrived later")
+            self.stats.inc_value(keys.STORE_ERRORS)
+            linked = 0
         if linked:
             log.info("linked %d items to parents that arrived later", linked)
         self._stats()

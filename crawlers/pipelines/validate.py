@@ -10,6 +10,8 @@ from crawlers.items import PostItem
 from storage.models.collection import AUTHOR_TYPES, POST_KINDS
 
 MAX_FUTURE = timedelta(days=1)
+MAX_ID_CHARS = 200  # posts.external_id / parent_external_id are VARCHAR(200)
+MAX_REGION_CHARS = 60
 
 
 class ValidatePipeline:
@@ -39,6 +41,9 @@ class ValidatePipeline:
                 raise DropItem(f"发布时间缺少时区：{item.external_id}")
             if item.published_at > self.clock.now() + MAX_FUTURE:
                 raise DropItem(f"发布时间在未来：{item.published_at.isoformat()}（{item.external_id}）")
-        if item.external_id is not None and len(item.external_id) > 200:
-            raise DropItem(f"外部编号过长：{item.external_id[:40]}…")
+        for ident in (item.external_id, item.parent_external_id, item.root_external_id):
+            if ident is not None and len(ident) > MAX_ID_CHARS:
+                raise DropItem(f"外部编号过长：{ident[:40]}…")
+        if item.region is not None and len(item.region) > MAX_REGION_CHARS:
+            item.region = item.region[:MAX_REGION_CHARS]  # a column of 60 characters; PostgreSQL refuses more
         return item

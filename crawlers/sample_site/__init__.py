@@ -50,19 +50,21 @@ class SampleSiteHandle:
 def start_sample_site(port: int = 0, seed: int = DEFAULT_SEED, posts_per_minute: float = 20.0,
                       clock: Clock | None = None, start: datetime | None = None, host: str = "127.0.0.1",
                       backlog_posts: int = 40, incidents: list[tuple[datetime, float]] | None = None,
-                      flaky: bool = True) -> SampleSiteHandle:
+                      flaky: bool = True, stream=None) -> SampleSiteHandle:
     """Start the sample site in a daemon thread.
 
     ``start`` anchors the stream (default: the clock's now); ``backlog_posts`` posts already exist then.
     ``incidents`` is a list of (start, minutes) bursts of angry posts; by default one started 6 minutes before and
-    then every 30 minutes. ``flaky`` makes a few URLs answer 503 once (Scrapy's retry recovers).
+    then every 30 minutes. ``flaky`` makes a few URLs answer 503 once (Scrapy's retry recovers). ``stream``
+    serves an existing site's content (several sites on one stream, each with its own faults: ``.app.faults``).
     """
     from crawlers.sample_site.server import SampleSiteApp, SampleSiteServer, make_handler
     from crawlers.sample_site.stream import SampleStream
 
     clock = clock or SystemClock()
-    stream = SampleStream(seed=seed, start=start or clock.now(), posts_per_minute=posts_per_minute,
-                          backlog_posts=backlog_posts, incidents=incidents)
+    if stream is None:
+        stream = SampleStream(seed=seed, start=start or clock.now(), posts_per_minute=posts_per_minute,
+                              backlog_posts=backlog_posts, incidents=incidents)
     app = SampleSiteApp(stream, clock, flaky=flaky)
     server = SampleSiteServer((host, port), make_handler(app))
     actual_port = server.server_address[1]

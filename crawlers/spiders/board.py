@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 
 import scrapy
 from parsel import Selector
@@ -17,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from crawlers.dates import parse_time
 from crawlers.items import PostItem
 from crawlers.spiders.base import SourceSpider
-from crawlers.spiders.html import page_text, text_of
+from crawlers.spiders.html import text_of
+from crawlers.walks import ListWalk
 
 log = logging.getLogger(__name__)
 
@@ -63,18 +65,22 @@ class BoardSpider(SourceSpider):
         self.sel = self.options.selectors
         self._id_re = re.compile(self.options.id_pattern)
 
+    def _list_request(self, url: str, walk: ListWalk) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_list, errback=self.list_failed, cb_kwargs={"walk": walk})
+
     def start_requests(self):
         for path in self.options.lists:
-            yield scrapy.Request(self.source.url(path), callback=self.parse_list, cb_kwargs={"page": 1})
+            yield from self.start_walks(path, self.source.url(path), self._list_request)
 
-    def parse_list(self, response, page: int):
-        sel = Selector(text=page_text(response))
+    def parse_list(self, response, walk: ListWalk):
+        sel = Selector(text=self.page_text(response))
         pending = False
+        entries = 0
         for row in sel.css(self.sel.row):
-            href = row.css(self.sel.link).get()
-            if not href:
+            url = self.link(response, row.css(self.sel.link).get())
+            if url is None:
                 continue
-            url = response.urljoin(href)
+            entries += 1
             m = self._id_re.search(url)
             ext = m.group(1) if m else None
             status = text_of(row.css(self.sel.row_status))
@@ -85,20 +91,22 @@ class BoardSpider(SourceSpider):
             if known is not None and not answered and status == self.state.statuses.get(ext or url):
                 continue  # stored, still waiting, same status as last time
             pending = True
-            yield scrapy.Request(url, callback=self.parse_message, cb_kwargs={"ext": ext})
-        nxt = sel.css(self.sel.next_page).get()
-        if nxt and pending and page < self.source.max_pages:
-            yield response.follow(nxt, callback=self.parse_list, cb_kwargs={"page": page + 1})
+            yield scrapy.Request(url, callback=self.parse_message, cb_kwargs={"ext": ext, "floor": walk.floor})
+        self.list_page(walk, entries)
+        nxt = self.link(response, sel.css(self.sel.next_page).get())
+        request = self.follow_list(walk, response, bool(nxt) and pending, lambda w: self._list_request(nxt, w))
+        if request is not None:
+            yield request
 
-    def parse_message(self, response, ext: str | None):
-        sel = Selector(text=page_text(response))
+    def parse_message(self, response, ext: str | None, floor: datetime | None = None):
+        sel = Selector(text=self.page_text(response))
         content = sel.css(self.sel.content)
         if not content:
-            self.logger.warning("no message found on %s", response.url)
+            self.parse_error(response, "message")
             return
         published = parse_time(text_of(sel.css(self.sel.time)), self.source.timezone, self.clock.now(),
                                self.options.time_format)
-        if self.below_floor(published) or not self.in_window(published):
+        if (floor is not None and published is not None and published < floor) or not self.in_window(published):
             return
         status = text_of(sel.css(self.sel.status))
         message = PostItem(

@@ -12,9 +12,11 @@ import scrapy
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field
 
+from crawlers import stats as keys
 from crawlers.dates import parse_time
 from crawlers.items import PostItem
 from crawlers.spiders.base import SourceSpider
+from crawlers.walks import COMPLETE, STOPPED, ListWalk, walk_result
 
 log = logging.getLogger(__name__)
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -25,6 +27,12 @@ class FeedOptions(BaseModel):
 
     feeds: list[str] = Field(min_length=1)
     author_type: str = "media"
+
+
+def _parser() -> etree.XMLParser:
+    """Lenient but bounded: no entity expansion, no network, libxml2's default depth and size limits (no
+    huge_tree); the body itself is bounded by ``crawl.max_response_bytes``."""
+    return etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
 
 
 def _text(node, path: str, ns: dict | None = None) -> str | None:
@@ -39,27 +47,32 @@ class FeedSpider(SourceSpider):
         super().__init__(*args, **kwargs)
         self.options = FeedOptions(**self.source.options)
 
+    def _feed_request(self, url: str, walk: ListWalk) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_feed, errback=self.list_failed, cb_kwargs={"walk": walk})
+
     def start_requests(self):
         for path in self.options.feeds:
-            yield scrapy.Request(self.source.url(path), callback=self.parse_feed)
+            yield from self.start_walks(path, self.source.url(path), self._feed_request)
 
-    def parse_feed(self, response):
+    def parse_feed(self, response, walk: ListWalk | None = None):
+        walk = walk or ListWalk(response.url, self.floor)
         try:
-            root = etree.fromstring(response.body, parser=etree.XMLParser(recover=True, resolve_entities=False,
-                                                                         no_network=True))
-        except etree.XMLSyntaxError as exc:
-            self.logger.error("unreadable feed %s: %s", response.url, exc)
-            self.crawler.stats.inc_value("zhengyu/malformed_responses")
-            return
+            root = etree.fromstring(response.body, parser=_parser())
+        except (etree.XMLSyntaxError, ValueError) as exc:
+            root = None
+            self.logger.error("unreadable feed %s: %s", response.url, str(exc)[:200])
         if root is None:
-            self.logger.error("empty feed %s", response.url)
+            self.crawler.stats.inc_value(keys.PARSE_ERRORS)
+            self._record_walk(walk_result(walk, STOPPED, resume=response.url, reason="unreadable"))
             return
         entries = root.findall(f"{ATOM}entry") if root.tag == f"{ATOM}feed" else root.findall("./channel/item")
+        self.list_page(walk, len(entries))
         for entry in entries:
             item = self.atom_item(entry) if root.tag == f"{ATOM}feed" else self.rss_item(entry)
-            if item is None or self.below_floor(item.published_at) or not self.in_window(item.published_at):
+            if item is None or walk.below_floor(item.published_at) or not self.in_window(item.published_at):
                 continue
             yield item
+        self._record_walk(walk_result(walk, COMPLETE))  # a feed is one page
 
     def rss_item(self, entry) -> PostItem | None:
         guid = _text(entry, "guid")

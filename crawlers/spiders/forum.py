@@ -17,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from crawlers.dates import parse_time
 from crawlers.items import DeletionItem, PostItem
 from crawlers.spiders.base import SourceSpider
-from crawlers.spiders.html import page_text, selector, text_of
+from crawlers.textutil import shown_count
+from crawlers.spiders.html import selector, text_of
+from crawlers.walks import ListWalk
 
 log = logging.getLogger(__name__)
 _TIME = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
@@ -50,10 +52,14 @@ class ForumOptions(BaseModel):
     selectors: ForumSelectors = Field(default_factory=ForumSelectors)
 
 
+def _mapping(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def _field(raw: str | None) -> dict:
     try:
         data = json.loads(raw or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -66,30 +72,39 @@ class ForumSpider(SourceSpider):
         self.options = ForumOptions(**self.source.options)
         self.sel = self.options.selectors
 
+    def _list_request(self, url: str, walk: ListWalk) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_list, errback=self.list_failed, cb_kwargs={"walk": walk})
+
     def start_requests(self):
         for board in self.options.boards:
-            yield scrapy.Request(self.source.url(board), callback=self.parse_list, cb_kwargs={"page": 1})
+            yield from self.start_walks(board, self.source.url(board), self._list_request)
 
-    def parse_list(self, response, page: int):
-        sel = selector(response)
+    def parse_list(self, response, walk: ListWalk):
+        sel = selector(response, self.page_text(response))
         rows = sel.css(self.sel.thread_row)
         changed = False
+        entries = 0
         for row in rows:
             href = row.css(self.sel.thread_link).get()
             field = _field(row.attrib.get("data-field"))
             tid = str(field.get("id") or re.sub(r"\D", "", href or ""))
             if not tid:
                 continue
-            replies = int(field.get("reply_num") or 0)
+            entries += 1
+            replies = shown_count(field.get("reply_num"))
             if not self.needs_thread(tid, replies):
                 continue
             changed = True
             yield scrapy.Request(self.source.url(self.options.thread_url.format(tid=tid)),
                                  callback=self.parse_thread, cb_kwargs={"tid": tid, "pn": 1},
                                  meta={"handle_httpstatus_list": [404]})
+        self.list_page(walk, entries)
         nxt = sel.css(self.sel.next_page).get()
-        if nxt and changed and page < self.source.max_pages:
-            yield response.follow(nxt, callback=self.parse_list, cb_kwargs={"page": page + 1})
+        # Lists are ordered by latest reply: a page on which nothing changed ends the walk.
+        request = self.follow_list(walk, response, bool(nxt) and changed,
+                                   lambda w: self._list_request(response.urljoin(nxt), w))
+        if request is not None:
+            yield request
 
     def needs_thread(self, tid: str, replies: int) -> bool:
         known = self.state.children.get(tid)
@@ -100,19 +115,22 @@ class ForumSpider(SourceSpider):
             if tid in self.state.children:
                 yield DeletionItem(self.source.platform, tid, "贴子已被删除")
             return
-        text = page_text(response)
+        text = self.page_text(response)
         again = self.refetch_if_truncated(response, text, "thread page")
         if again is not None:
             yield again
             return
-        sel = selector(response)
+        sel = selector(response, text)
         title = sel.css(self.sel.title).get()
         thread_url = self.source.url(self.options.thread_url.format(tid=tid))
-        for floor in sel.css(self.sel.floor):
+        floors = sel.css(self.sel.floor)
+        if not floors:
+            self.parse_error(response, "thread floor")
+        for floor in floors:
             field = _field(floor.attrib.get("data-field"))
-            content = field.get("content") or {}
+            content = _mapping(field.get("content"))
             pid = str(content.get("post_id") or "")
-            number = int(content.get("post_no") or 0)
+            number = shown_count(content.get("post_no"))
             if not pid:
                 continue
             tail = text_of(floor.css(self.sel.floor_tail))
@@ -120,7 +138,7 @@ class ForumSpider(SourceSpider):
             region = _REGION.search(tail)
             body = floor.css(self.sel.floor_content)
             is_first = number == 1
-            author = (field.get("author") or {}).get("user_id")
+            author = _mapping(field.get("author")).get("user_id")
             item = PostItem(
                 platform=self.source.platform, kind="post" if is_first else "comment",
                 external_id=tid if is_first else pid, text_raw=body.get() or "",
@@ -130,13 +148,13 @@ class ForumSpider(SourceSpider):
                 parent_external_id=None if is_first else tid, root_external_id=None if is_first else tid,
                 author_id=str(author) if author else None, author_type="netizen",
                 region=region.group(1) if region else None,
-                comments_count=self._reply_count(sel) if is_first else int(content.get("comment_num") or 0),
+                comments_count=self._reply_count(sel) if is_first else shown_count(content.get("comment_num")),
                 extra={"floor": number},
             )
             if is_first and not self.in_window(item.published_at):
                 return
             yield item
-            if not is_first and int(content.get("comment_num") or 0) > 0:
+            if not is_first and shown_count(content.get("comment_num")) > 0:
                 yield scrapy.Request(self.source.url(self.options.replies_url.format(tid=tid, pid=pid, pn=1)),
                                      callback=self.parse_replies, cb_kwargs={"tid": tid, "pid": pid, "pn": 1})
         if pn == 1:
@@ -147,15 +165,18 @@ class ForumSpider(SourceSpider):
                                      meta={"handle_httpstatus_list": [404]})
 
     def _total_pages(self, sel) -> int:
-        numbers = [int(n) for n in sel.css(self.sel.total_pages + "::text").getall() if n.strip().isdigit()]
-        return min(numbers[-1], self.source.max_pages) if numbers else 1
+        numbers = self._shown_numbers(sel)
+        return max(1, min(numbers[-1], self.source.max_pages)) if numbers else 1
 
     def _reply_count(self, sel) -> int:
-        numbers = [int(n) for n in sel.css(self.sel.total_pages + "::text").getall() if n.strip().isdigit()]
+        numbers = self._shown_numbers(sel)
         return numbers[0] if len(numbers) > 1 else 0
 
+    def _shown_numbers(self, sel) -> list[int]:
+        return [shown_count(n) for n in sel.css(self.sel.total_pages + "::text").getall() if n.strip().isdecimal()]
+
     def parse_replies(self, response, tid: str, pid: str, pn: int):
-        sel = selector(response)
+        sel = selector(response, self.page_text(response))
         for li in sel.css(self.sel.reply_item):
             field = _field(li.attrib.get("data-field"))
             spid = str(field.get("spid") or "")
@@ -172,6 +193,6 @@ class ForumSpider(SourceSpider):
             )
         pager = _field(sel.css("li.lzl_li_pager::attr(data-field)").get())
         if pn == 1:
-            for next_pn in range(2, min(int(pager.get("total_page") or 1), self.source.max_pages) + 1):
+            for next_pn in range(2, min((shown_count(pager.get("total_page")) or 1), self.source.max_pages) + 1):
                 yield scrapy.Request(self.source.url(self.options.replies_url.format(tid=tid, pid=pid, pn=next_pn)),
                                      callback=self.parse_replies, cb_kwargs={"tid": tid, "pid": pid, "pn": next_pn})

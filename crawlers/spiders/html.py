@@ -18,9 +18,11 @@ def page_text(response) -> str:
     return decode_html(response.body, response.headers.get("Content-Type"))
 
 
-def selector(response) -> Selector:
-    text = _PAGELET.sub(lambda m: m.group(1), page_text(response))  # Tieba hides lists in HTML comments
-    return Selector(text=text)
+def selector(response, text: str | None = None) -> Selector:
+    """A selector over the page (``text``: the page already decoded); Tieba's lists hidden in HTML comments are
+    unwrapped first."""
+    text = page_text(response) if text is None else text
+    return Selector(text=_PAGELET.sub(lambda m: m.group(1), text))
 
 
 def looks_truncated(text: str) -> bool:

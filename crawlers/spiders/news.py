@@ -8,7 +8,6 @@ comments. The list walk stops at the first page that holds nothing new.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from datetime import datetime, timezone
@@ -20,7 +19,9 @@ from crawlers.dates import parse_time
 from crawlers.extract import extract_article
 from crawlers.items import PostItem
 from crawlers.spiders.base import SourceSpider
-from crawlers.spiders.html import page_text, text_of
+from crawlers.textutil import shown_count
+from crawlers.spiders.html import text_of
+from crawlers.walks import ListWalk
 from parsel import Selector
 
 log = logging.getLogger(__name__)
@@ -86,9 +87,12 @@ class NewsSpider(SourceSpider):
         self._url_re = re.compile(self.options.article_url_pattern) if self.options.article_url_pattern else None
         self._id_re = re.compile(self.options.id_pattern) if self.options.id_pattern else None
 
+    def _list_request(self, url: str, walk: ListWalk) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_list, errback=self.list_failed, cb_kwargs={"walk": walk})
+
     def start_requests(self):
         for path in self.options.lists:
-            yield scrapy.Request(self.source.url(path), callback=self.parse_list, cb_kwargs={"page": 1})
+            yield from self.start_walks(path, self.source.url(path), self._list_request)
 
     def article_id(self, url: str) -> str | None:
         if self._id_re is None:
@@ -96,36 +100,43 @@ class NewsSpider(SourceSpider):
         m = self._id_re.search(url)
         return m.group(1) if m else None
 
-    def parse_list(self, response, page: int):
-        sel = Selector(text=page_text(response))
+    def parse_list(self, response, walk: ListWalk):
+        sel = Selector(text=self.page_text(response))
         fresh = False
+        entries = 0
         for href in sel.css(self.options.article_link).getall():
-            url = response.urljoin(href.strip())
-            if self._url_re is not None and not self._url_re.search(url):
+            url = self.link(response, href)
+            if url is None or (self._url_re is not None and not self._url_re.search(url)):
                 continue
+            entries += 1
             ext = self.article_id(url)
             known = self.state.known_urls.get(url)
             if known is None and ext is not None:
                 known = self.state.children.get(ext)
             if known is None:
                 fresh = True
-                yield scrapy.Request(url, callback=self.parse_article, cb_kwargs={"ext": ext})
+                yield scrapy.Request(url, callback=self.parse_article, cb_kwargs={"ext": ext, "floor": walk.floor})
             elif self.options.comments and ext is not None:
                 yield self.comments_request(ext, 1, url, known)
-        nxt = sel.css(self.options.next_page).get() if self.options.next_page else None
-        if nxt and fresh and page < self.source.max_pages:
-            yield response.follow(nxt, callback=self.parse_list, cb_kwargs={"page": page + 1})
+        self.list_page(walk, entries)
+        nxt = self.link(response, sel.css(self.options.next_page).get()) if self.options.next_page else None
+        # The walk ends at the first page that holds nothing new.
+        request = self.follow_list(walk, response, bool(nxt) and fresh, lambda w: self._list_request(nxt, w))
+        if request is not None:
+            yield request
 
-    def parse_article(self, response, ext: str | None):
-        text = page_text(response)
+    def parse_article(self, response, ext: str | None, floor: datetime | None = None):
+        text = self.page_text(response)
         again = self.refetch_if_truncated(response, text, "article")
         if again is not None:
             yield again
             return
         item = self.article_item(text, response.url, ext)
         if item is None:
+            self.parse_error(response, "article")
             return
-        if self.below_floor(item.published_at) or not self.in_window(item.published_at):
+        if (floor is not None and item.published_at is not None and item.published_at < floor) \
+                or not self.in_window(item.published_at):
             return
         yield item
         if self.options.comments and ext is not None:
@@ -150,12 +161,19 @@ class NewsSpider(SourceSpider):
             if published is not None:
                 published = published.astimezone(timezone.utc)
         if not body and not title:
-            self.logger.warning("no article found on %s", url)
-            self.crawler.stats.inc_value("zhengyu/empty_articles")
             return None
         return PostItem(platform=self.source.platform, kind="article", external_id=ext, url=url, title=title,
                         text_raw=body, published_at=published, author_type=self.options.author_type,
                         extra={k: v for k, v in {"media": media, "byline": author, "account": account}.items() if v})
+
+    def _comment_time(self, shown) -> datetime | None:
+        """A comment's time: a Unix timestamp or a shown time; None when it is neither."""
+        if isinstance(shown, (int, float)) and not isinstance(shown, bool):
+            try:
+                return datetime.fromtimestamp(shown, timezone.utc)
+            except (OverflowError, OSError, ValueError):
+                return None
+        return parse_time(str(shown or ""), self.source.timezone, self.clock.now())
 
     def comments_request(self, ext: str, page: int, article_url: str, known: int) -> scrapy.Request:
         api = self.options.comments
@@ -164,24 +182,22 @@ class NewsSpider(SourceSpider):
 
     def parse_comments(self, response, ext: str, page: int, article_url: str, known: int):
         api = self.options.comments
-        try:
-            data = json.loads(response.text)
-        except ValueError:
-            self.logger.error("malformed comment JSON from %s", response.url)
+        data = self.json_of(response)
+        if data is None:
             return
         total = dig(data, api.total)
         if page == 1 and isinstance(total, int) and total <= known:
             return  # nothing new under this article
-        for c in dig(data, api.items) or []:
-            if not isinstance(c, dict) or c.get(api.id) is None:
+        items = dig(data, api.items)
+        for c in items if isinstance(items, list) else []:
+            if not isinstance(c, dict) or not isinstance(c.get(api.id), (str, int)) or isinstance(c[api.id], bool):
                 continue
-            shown = c.get(api.time)
-            published = (datetime.fromtimestamp(shown, timezone.utc) if isinstance(shown, (int, float))
-                         else parse_time(str(shown or ""), self.source.timezone, self.clock.now()))
+            region = c.get(api.region)
             yield PostItem(platform=self.source.platform, kind="comment", external_id=f"{ext}:c{c[api.id]}",
                            text_raw=str(c.get(api.text) or ""), url=f"{article_url}#comment-{c[api.id]}",
-                           published_at=published, parent_external_id=ext, root_external_id=ext,
-                           author_id=str(c.get(api.author)) if c.get(api.author) else None, author_type="netizen",
-                           region=c.get(api.region) or None, likes=int(c.get(api.likes) or 0))
+                           published_at=self._comment_time(c.get(api.time)), parent_external_id=ext,
+                           root_external_id=ext, author_id=str(c.get(api.author)) if c.get(api.author) else None,
+                           author_type="netizen", region=region[:60] if isinstance(region, str) and region else None,
+                           likes=shown_count(c.get(api.likes)))
         if dig(data, api.has_more) and page < api.max_pages:
             yield self.comments_request(ext, page + 1, article_url, known)

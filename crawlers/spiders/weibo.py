@@ -8,21 +8,33 @@ A list is walked newest first until it reaches items below the crawl floor (high
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import scrapy
 from pydantic import BaseModel, ConfigDict, Field
 
+from crawlers import stats as keys
+from crawlers.blockpages import LOGIN, count_block
 from crawlers.dates import parse_time
 from crawlers.items import DeletionItem, PostItem
 from crawlers.spiders.base import SourceSpider
+from crawlers.textutil import shown_count, shown_number
+from crawlers.walks import COMPLETE, STOPPED, ListWalk, walk_result
 
 log = logging.getLogger(__name__)
 
 _REGION = re.compile(r"(?:发布于|来自)\s*(\S{2,20})")
+LOGIN_REQUIRED = -100  # what m.weibo.cn answers instead of data when it wants a login
+
+
+def _page_of(url: str) -> int:
+    """The ``page`` parameter of a list URL (a resumed walk goes on from there)."""
+    try:
+        return max(1, int(parse_qs(urlsplit(url).query).get("page", ["1"])[0]))
+    except ValueError:
+        return 1
 
 
 class WeiboEndpoints(BaseModel):
@@ -44,6 +56,8 @@ class WeiboOptions(BaseModel):
     comments: bool = True
     replies: bool = True
     reposts: bool = Field(False, description="Also collect reposts (转发), stored as posts under the original.")
+    max_comment_pages: int = Field(100, ge=1, description="Stop paging one post's comments (or one comment's "
+                                                            "replies) after this many pages.")
     endpoints: WeiboEndpoints = Field(default_factory=WeiboEndpoints)
 
 
@@ -52,14 +66,35 @@ def author_type(user: dict) -> str:
     if not isinstance(user, dict) or not user:
         return "unknown"
     code = user.get("verified_type", -1)
-    if not user.get("verified") and code in (-1, None):
+    code = code if isinstance(code, int) and not isinstance(code, bool) else -1
+    if not user.get("verified") and code == -1:
         return "netizen"
     return {1: "official", 3: "media", 0: "self_media", 200: "self_media", 220: "self_media"}.get(code, "unknown")
 
 
 def region_of(text: str | None) -> str | None:
-    m = _REGION.search(text or "")
+    m = _REGION.search(text) if isinstance(text, str) else None
     return m.group(1) if m else None
+
+
+# Answers are hostile until proven otherwise: a field may hold any JSON type.
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _str(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _ident(value) -> str:
+    """An id as text ("" unless it is a non-empty string or an integer)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return ""
+    return str(value).strip()
 
 
 class WeiboSpider(SourceSpider):
@@ -75,6 +110,10 @@ class WeiboSpider(SourceSpider):
         params = {"containerid": containerid, **(extra or {}), "page": page}
         return self.source.url(self.options.endpoints.get_index) + "?" + urlencode(params, quote_via=quote)
 
+    def _list_request(self, url: str, walk: ListWalk, containerid: str, extra: dict, page: int) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_list, errback=self.list_failed,
+                              cb_kwargs={"walk": walk, "containerid": containerid, "extra": extra, "page": page})
+
     def start_requests(self):
         lists = [(c, {}) for c in self.options.feeds]
         lists += [(f"100103type=1&q={kw}", {"page_type": "searchall"}) for kw in self.options.searches]
@@ -82,28 +121,33 @@ class WeiboSpider(SourceSpider):
         if not lists:
             self.logger.warning("source %s configures no feed, search or timeline", self.source.name)
         for containerid, extra in lists:
-            yield scrapy.Request(self._list_url(containerid, 1, extra), callback=self.parse_list,
-                                 cb_kwargs={"containerid": containerid, "extra": extra, "page": 1})
+            def request_for(url: str, walk: ListWalk, containerid=containerid, extra=extra) -> scrapy.Request:
+                return self._list_request(url, walk, containerid, extra, _page_of(url))
 
-    def _json(self, response) -> dict | None:
-        try:
-            data = json.loads(response.text)
-        except (ValueError, AttributeError) as exc:
-            self.logger.error("malformed JSON from %s: %s", response.url, exc)
-            self.crawler.stats.inc_value("zhengyu/malformed_responses")
-            return None
-        return data if isinstance(data, dict) else None
+            yield from self.start_walks(containerid, self._list_url(containerid, 1, extra), request_for)
 
-    def parse_list(self, response, containerid: str, extra: dict, page: int):
-        data = self._json(response)
+    def parse_list(self, response, walk: ListWalk, containerid: str, extra: dict, page: int):
+        data = self.json_of(response)
         if data is None:
+            self._record_walk(walk_result(walk, STOPPED, resume=response.url, reason="unreadable"))
+            return
+        if data.get("ok") == LOGIN_REQUIRED:
+            count_block(self.crawler.stats, LOGIN, response.url)
+            self._record_walk(walk_result(walk, STOPPED, resume=response.url, reason="login"))
             return
         if data.get("ok") != 1:
             self.logger.debug("list %s page %d ended: %s", containerid, page, data.get("msg"))
+            if walk.page == 1 and walk.gap is None:
+                self.crawler.stats.inc_value(keys.EMPTY_LISTS)
+            self._record_walk(walk_result(walk, COMPLETE))
             return
-        body = data.get("data") or {}
+        body = data.get("data") if isinstance(data.get("data"), dict) else {}
         reached_floor = False
-        for card in body.get("cards") or []:
+        entries = 0
+        cards = body.get("cards") if isinstance(body.get("cards"), list) else []
+        for card in cards:
+            if not isinstance(card, dict):
+                continue
             group = card.get("card_group") if isinstance(card.get("card_group"), list) else [card]
             for entry in group:
                 mblog = entry.get("mblog") if isinstance(entry, dict) else None
@@ -112,7 +156,8 @@ class WeiboSpider(SourceSpider):
                 item = self.post_item(mblog)
                 if item is None:
                     continue
-                if self.below_floor(item.published_at):
+                entries += 1
+                if walk.below_floor(item.published_at):
                     reached_floor = True
                     continue
                 if not self.in_window(item.published_at):
@@ -122,29 +167,32 @@ class WeiboSpider(SourceSpider):
                     yield self.comments_request(item.external_id, 0)
                 if self.options.reposts and item.reposts > self.state.reposts.get(item.external_id, 0):
                     yield self.reposts_request(item.external_id, 1)
-        next_page = (body.get("cardlistInfo") or {}).get("page")
-        if next_page and not reached_floor and page < self.source.max_pages:
-            yield scrapy.Request(self._list_url(containerid, page + 1, extra), callback=self.parse_list,
-                                 cb_kwargs={"containerid": containerid, "extra": extra, "page": page + 1})
+        self.list_page(walk, entries)
+        info = body.get("cardlistInfo") if isinstance(body.get("cardlistInfo"), dict) else {}
+        nxt = self.follow_list(walk, response, bool(info.get("page")) and not reached_floor,
+                               lambda w: self._list_request(self._list_url(containerid, page + 1, extra), w,
+                                                            containerid, extra, page + 1))
+        if nxt is not None:
+            yield nxt
 
     def post_item(self, mblog: dict) -> PostItem | None:
-        post_id = str(mblog.get("idstr") or mblog.get("id") or "")
+        post_id = _ident(mblog.get("idstr")) or _ident(mblog.get("id"))
         if not post_id:
             return None
-        user = mblog.get("user") or {}
+        user = _dict(mblog.get("user"))
         retweeted = mblog.get("retweeted_status")
-        extra = {"bid": mblog.get("bid")} if mblog.get("bid") else {}
-        if isinstance(retweeted, dict) and retweeted.get("id"):
-            extra["retweeted_id"] = str(retweeted["id"])
-        if mblog.get("edit_count"):
-            extra["edit_count"] = mblog["edit_count"]
+        extra = {"bid": mblog["bid"]} if isinstance(mblog.get("bid"), str) and mblog["bid"] else {}
+        if isinstance(retweeted, dict) and _ident(retweeted.get("id")):
+            extra["retweeted_id"] = _ident(retweeted["id"])
+        if shown_count(mblog.get("edit_count")):
+            extra["edit_count"] = shown_count(mblog["edit_count"])
         return PostItem(
-            platform=self.platform, kind="post", external_id=post_id, text_raw=mblog.get("text") or "",
+            platform=self.platform, kind="post", external_id=post_id, text_raw=_str(mblog.get("text")),
             url=self.source.url(f"/status/{post_id}"),
             published_at=parse_time(mblog.get("created_at"), self.source.timezone, self.clock.now()),
             author_id=str(user.get("id")) if user.get("id") is not None else None, author_type=author_type(user),
-            region=region_of(mblog.get("region_name")), likes=_int(mblog.get("attitudes_count")),
-            reposts=_int(mblog.get("reposts_count")), comments_count=_int(mblog.get("comments_count")),
+            region=region_of(mblog.get("region_name")), likes=shown_count(mblog.get("attitudes_count")),
+            reposts=shown_count(mblog.get("reposts_count")), comments_count=shown_count(mblog.get("comments_count")),
             extra=extra,
         )
 
@@ -154,11 +202,11 @@ class WeiboSpider(SourceSpider):
         return scrapy.Request(url, callback=self.parse_reposts, cb_kwargs={"post_id": post_id, "page": page})
 
     def parse_reposts(self, response, post_id: str, page: int):
-        data = self._json(response)
+        data = self.json_of(response)
         if data is None or data.get("ok") != 1:
             return
-        body = data.get("data") or {}
-        for mblog in body.get("data") or []:
+        body = _dict(data.get("data"))
+        for mblog in _list(body.get("data")):
             item = self.post_item(mblog) if isinstance(mblog, dict) else None
             if item is None:
                 continue
@@ -166,19 +214,27 @@ class WeiboSpider(SourceSpider):
             item.parent_external_id = post_id
             item.extra["repost_of"] = post_id
             yield item
-        if page < _int(body.get("max")) and page < self.source.max_pages:
+        if page < shown_number(body.get("max")) and page < self.source.max_pages:
             yield self.reposts_request(post_id, page + 1)
 
     # -- comments --------------------------------------------------------------------------------------
-    def comments_request(self, post_id: str, max_id: int) -> scrapy.Request:
+    def comments_request(self, post_id: str, max_id: int, page: int = 1) -> scrapy.Request:
         params = {"id": post_id, "mid": post_id, "max_id_type": 0}
         if max_id:
             params["max_id"] = max_id
         url = self.source.url(self.options.endpoints.hotflow) + "?" + urlencode(params)
-        return scrapy.Request(url, callback=self.parse_comments, cb_kwargs={"post_id": post_id})
+        return scrapy.Request(url, callback=self.parse_comments, cb_kwargs={"post_id": post_id, "page": page})
 
-    def parse_comments(self, response, post_id: str):
-        data = self._json(response)
+    def _more_pages(self, page: int, what: str, key: str) -> bool:
+        """Whether a cursor-paged thread may fetch another page; a site whose cursor never ends is cut off."""
+        if page < self.options.max_comment_pages:
+            return True
+        self.crawler.stats.inc_value(keys.THREADS_TRUNCATED)
+        self.logger.warning("%s of %s stopped after %d pages (max_comment_pages)", what, key, page)
+        return False
+
+    def parse_comments(self, response, post_id: str, page: int = 1):
+        data = self.json_of(response)
         if data is None:
             return
         if data.get("ok") != 1:
@@ -187,8 +243,8 @@ class WeiboSpider(SourceSpider):
             else:
                 self.logger.debug("no comments for %s: %s", post_id, data.get("msg"))
             return
-        body = data.get("data") or {}
-        for comment in body.get("data") or []:
+        body = _dict(data.get("data"))
+        for comment in _list(body.get("data")):
             item = self.comment_item(comment, parent=post_id, root=post_id, kind="comment")
             if item is None:
                 continue
@@ -196,61 +252,47 @@ class WeiboSpider(SourceSpider):
             if not self.options.replies:
                 continue
             inline = comment.get("comments") if isinstance(comment.get("comments"), list) else []
-            if _int(comment.get("total_number")) > len(inline):
+            if shown_number(comment.get("total_number")) > len(inline):
                 yield self.replies_request(item.external_id, post_id, 0)
             else:
                 for reply in inline:
                     sub = self.comment_item(reply, parent=item.external_id, root=post_id, kind="reply")
                     if sub is not None:
                         yield sub
-        max_id = _int(body.get("max_id"))
-        if max_id:
-            yield self.comments_request(post_id, max_id)
+        max_id = shown_number(body.get("max_id"))
+        if max_id and self._more_pages(page, "comments", post_id):
+            yield self.comments_request(post_id, max_id, page + 1)
 
-    def replies_request(self, comment_id: str, post_id: str, max_id: int) -> scrapy.Request:
+    def replies_request(self, comment_id: str, post_id: str, max_id: int, page: int = 1) -> scrapy.Request:
         params = {"cid": comment_id, "max_id": max_id, "max_id_type": 0}
         url = self.source.url(self.options.endpoints.hotflow_child) + "?" + urlencode(params)
         return scrapy.Request(url, callback=self.parse_replies, cb_kwargs={"comment_id": comment_id,
-                                                                           "post_id": post_id})
+                                                                           "post_id": post_id, "page": page})
 
-    def parse_replies(self, response, comment_id: str, post_id: str):
-        data = self._json(response)
+    def parse_replies(self, response, comment_id: str, post_id: str, page: int = 1):
+        data = self.json_of(response)
         if data is None or data.get("ok") != 1:
             return
-        for reply in data.get("data") or []:
+        for reply in _list(data.get("data")):
             item = self.comment_item(reply, parent=comment_id, root=post_id, kind="reply")
             if item is not None:
                 yield item
-        max_id = _int(data.get("max_id"))
-        if max_id:
-            yield self.replies_request(comment_id, post_id, max_id)
+        max_id = shown_number(data.get("max_id"))
+        if max_id and self._more_pages(page, "replies", comment_id):
+            yield self.replies_request(comment_id, post_id, max_id, page + 1)
 
     def comment_item(self, comment: dict, parent: str, root: str, kind: str) -> PostItem | None:
-        if not isinstance(comment, dict) or not comment.get("id"):
+        if not isinstance(comment, dict) or not _ident(comment.get("id")):
             return None
-        user = comment.get("user") or {}
+        user = _dict(comment.get("user"))
+        floor = shown_count(comment.get("floor_number"))
         return PostItem(
-            platform=self.platform, kind=kind, external_id=str(comment["id"]), text_raw=comment.get("text") or "",
+            platform=self.platform, kind=kind, external_id=_ident(comment["id"]), text_raw=_str(comment.get("text")),
             url=self.source.url(f"/status/{root}#comment-{comment['id']}"),
             published_at=parse_time(comment.get("created_at"), self.source.timezone, self.clock.now()),
             parent_external_id=parent, root_external_id=root,
             author_id=str(user.get("id")) if user.get("id") is not None else None, author_type=author_type(user),
-            region=region_of(comment.get("source")), likes=_int(comment.get("like_count")),
-            comments_count=_int(comment.get("total_number")) if kind == "comment" else 0,
-            extra={"floor": comment["floor_number"]} if comment.get("floor_number") else {},
+            region=region_of(comment.get("source")), likes=shown_count(comment.get("like_count")),
+            comments_count=shown_count(comment.get("total_number")) if kind == "comment" else 0,
+            extra={"floor": floor} if floor else {},
         )
-
-
-_SHOWN_COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(万|亿)?\+?\s*$")
-
-
-def _int(value) -> int:
-    """A count as shown: 42, "42", "3.5万", "100万+" (the platform rounds big numbers)."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    m = _SHOWN_COUNT.match(str(value or ""))
-    if not m:
-        return 0
-    return int(float(m.group(1)) * {"万": 10_000, "亿": 100_000_000}.get(m.group(2), 1))

@@ -203,7 +203,7 @@ def load_rules(path: Path, scheme: str | None = None) -> WarningRules:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise RulesError(f"找不到预警规则表 {path}") from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" 第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
         raise RulesError(f"{path}{where}: 无法读取预警规则表（YAML 语法或编码错误）") from exc

@@ -12,7 +12,9 @@ Grammar (operators are case-sensitive upper-case words so that English keywords 
 
 Fields: ``title``/``标题``, ``body``/``正文`` (text scope) and ``author_type``/``作者类型``,
 ``platform``/``平台`` (exact value). Full-width punctuation （）“”：，｜！ is accepted.
-Errors raise :class:`PlanSyntaxError` with a Chinese message and the 1-based column.
+Errors raise :class:`PlanSyntaxError` with a Chinese message and the 1-based column. Limits keep hostile or
+machine-made rules from exhausting the parser: at most ``MAX_RULE_CHARS`` characters and ``MAX_DEPTH`` levels of
+brackets and negations (the parser recurses once per level).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import unicodedata
 from dataclasses import dataclass
 
 DEFAULT_NEAR_DISTANCE = 10
+MAX_RULE_CHARS = 20_000
+MAX_DEPTH = 64
 TEXT_FIELDS = {"title": "title", "标题": "title", "body": "body", "正文": "body", "text": "body"}
 VALUE_FIELDS = {"author_type": "author_type", "作者类型": "author_type", "platform": "platform", "平台": "platform"}
 FIELD_NAMES = "title、body、author_type、platform（或 标题、正文、作者类型、平台）"
@@ -158,6 +162,12 @@ class _Parser:
         self.rule = rule
         self.tokens = tokenize(rule)
         self.pos = 0
+        self.depth = 0
+
+    def deeper(self, token: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"括号或排除条件嵌套超过 {MAX_DEPTH} 层，请简化规则", token)
 
     def error(self, message: str, token: Token | None = None) -> PlanSyntaxError:
         return PlanSyntaxError(message, (token or self.peek()).column, self.rule)
@@ -213,7 +223,10 @@ class _Parser:
         if token.kind == "NOT":
             self.take()
             self.expect_operand(token)
-            return Not(self.parse_unary(field))
+            self.deeper(token)
+            node = Not(self.parse_unary(field))
+            self.depth -= 1
+            return node
         return self.parse_primary(field)
 
     def parse_primary(self, field: str | None) -> Node:
@@ -223,10 +236,12 @@ class _Parser:
         if token.kind == "LPAREN":
             if self.peek().kind == "RPAREN":
                 raise self.error("括号中没有内容", self.peek())
+            self.deeper(token)
             node = self.parse_or(field)
             if self.peek().kind != "RPAREN":
                 raise self.error(f"缺少与第 {token.column} 列左括号配对的右括号 “)”", self.peek())
             self.take()
+            self.depth -= 1
             return node
         if token.kind == "FIELD":
             if field is not None:
@@ -283,5 +298,8 @@ class _Parser:
 def parse_rule(rule: str) -> Node:
     """Parse a rule into a syntax tree; raises PlanSyntaxError pointing at the column."""
     if not isinstance(rule, str):
-        raise PlanSyntaxError("规则应为文本", 1, str(rule))
+        raise PlanSyntaxError("规则应为文本", 1, str(rule)[:200])
+    if len(rule) > MAX_RULE_CHARS:
+        raise PlanSyntaxError(f"规则长度 {len(rule)} 个字符，超过上限 {MAX_RULE_CHARS}，请拆分为多个方案",
+                              1, rule[:200])
     return _Parser(rule).parse()

@@ -34,6 +34,8 @@ def load_plan_file(path: Path) -> CompiledPlan:
         mark = getattr(exc, "problem_mark", None)
         where = f" 第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
         raise PlanFileError(f"{path}{where}: YAML 语法错误") from exc
+    except RecursionError as exc:
+        raise PlanFileError(f"{path}: YAML 嵌套层数过多") from exc
     if not isinstance(data, dict):
         raise PlanFileError(f"{path}: 方案文件应为键值映射")
     for key in ("name", "rule"):

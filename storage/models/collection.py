@@ -46,8 +46,16 @@ class SourceCursor(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+CRAWL_RUN_STATUSES = ("running", "ok", "incomplete", "failed", "interrupted")
+
+
 class CrawlRun(Base):
-    """One run of one source: how many items it brought and how it ended."""
+    """One run of one source: how many items it brought, what its lists showed, how it ended and why.
+
+    ``status``: running | ok | incomplete (fine, but a list walk left a gap for the next run) | failed |
+    interrupted (the process died without finishing; found by the next run). ``problems`` lists everything
+    the health judge found (``crawlers.judge``), fatal or not, as ``{code, message, fatal, count}``.
+    """
 
     __tablename__ = "crawl_runs"
 
@@ -55,11 +63,16 @@ class CrawlRun(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(20), default="running")  # running | ok | failed
+    status: Mapped[str] = mapped_column(String(20), default="running")
     items_new: Mapped[int] = mapped_column(Integer, default=0)
     items_updated: Mapped[int] = mapped_column(Integer, default=0)
     items_dropped: Mapped[int] = mapped_column(Integer, default=0)
+    items_seen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    list_pages: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    list_entries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    worker: Mapped[str | None] = mapped_column(String(200))  # host:pid of the crawling process
     error: Mapped[str | None] = mapped_column(Text)
+    problems: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=list)
 
 
 class Post(Base):

@@ -38,5 +38,5 @@ def test_status_lists_configured_sources_that_never_ran(tmp_path, db_url):
     result = invoke(config, db_url, "--status")
     assert result.exit_code == 0, result.output
     header, row = result.output.strip().splitlines()
-    assert header.split() == ["采集源", "类型", "启用", "最近成功", "连续失败", "上次条目", "状态", "已存条目"]
+    assert header.split() == ["采集源", "类型", "启用", "最近成功", "连续失败", "上次条目", "已存条目", "状态与原因"]
     assert row.split()[:4] == ["t_weibo", "weibo", "是", "从未运行"]

@@ -12,8 +12,9 @@ from scrapy.utils.test import get_crawler
 from crawlers.items import DeletionItem, PostItem
 from crawlers.sources import SourceConfig
 from crawlers.spiders.base import CrawlState
-from crawlers.spiders.weibo import WeiboSpider, _int, author_type
-from crawlers.textutil import inline_emoticons
+from crawlers.spiders.weibo import WeiboSpider, author_type
+from crawlers.textutil import inline_emoticons, shown_number
+from crawlers.walks import ListWalk
 from zhengyu.clock import FrozenClock
 
 CST = timezone(timedelta(hours=8))
@@ -35,7 +36,8 @@ def test_timeline_page_of_a_real_account(shared_data):
     path = shared_data / "pages/platforms/weibo/extracted_getIndex_containerid_107603_weibo_page2.json"
     spider = weibo_spider()
     response = json_response("https://m.weibo.cn/api/container/getIndex?containerid=1076031669879400&page=2", path)
-    out = list(spider.parse_list(response, containerid="1076031669879400", extra={}, page=2))
+    out = list(spider.parse_list(response, walk=ListWalk("1076031669879400", spider.floor, page=2),
+                                 containerid="1076031669879400", extra={}, page=2))
     posts = [o for o in out if isinstance(o, PostItem)]
     requests = [o for o in out if isinstance(o, Request)]
     assert len(posts) == 10 and posts[0].external_id == "4383183661430868"
@@ -53,7 +55,8 @@ def test_list_walk_stops_at_the_floor_and_skips_threads_already_complete(shared_
     spider = weibo_spider(state=state)
     spider.source = spider.source.model_copy(update={"revisit_hours": 0})
     spider.floor = spider._floor()
-    out = list(spider.parse_list(json_response("https://m.weibo.cn/x", path), containerid="c", extra={}, page=2))
+    out = list(spider.parse_list(json_response("https://m.weibo.cn/x", path), walk=ListWalk("c", spider.floor, 2),
+                                 containerid="c", extra={}, page=2))
     posts = [o.external_id for o in out if isinstance(o, PostItem)]
     assert posts == ["4383183661430868", "4383180406740606", "4382054705416396"]  # 06-09 and older are below
     requests = [o.url for o in out if isinstance(o, Request)]
@@ -92,7 +95,7 @@ def test_deleted_post_and_empty_thread_answers():
     broken = TextResponse(url="https://m.weibo.cn/api/comments/hotflow?id=7", encoding="utf-8",
                           body=b'{"ok":1,"data":{"data":[{"id":')
     assert list(spider.parse_comments(broken, post_id="7")) == []
-    assert spider.crawler.stats.get_value("zhengyu/malformed_responses") == 1
+    assert spider.crawler.stats.get_value("zhengyu/parse_errors") == 1
 
 
 @pytest.mark.parametrize("user, expected", [
@@ -110,7 +113,7 @@ def test_author_type_from_verification(user, expected):
 @pytest.mark.parametrize("shown, value", [(42, 42), ("42", 42), ("3.5万", 35000), ("100万+", 1_000_000),
                                           ("", 0), (None, 0), ("很多", 0)])
 def test_shown_counts(shown, value):
-    assert _int(shown) == value
+    assert shown_number(shown) == value
 
 
 def test_forum_spider_reads_a_real_tieba_thread_page(shared_data):

@@ -106,3 +106,22 @@ def test_emoji_traditional_and_huge_text_do_not_break_matching():
     body = "😡" * 10 + "派出所打人" + "字" * 100_000
     assert matches("派出所 打人", body)
     assert not matches("派出所 打人", "😡😡")
+
+
+@pytest.mark.parametrize("rule, message", [
+    ("(" * 5000 + "派出所" + ")" * 5000, "嵌套超过"),
+    ("NOT " * 3000 + "派出所", "嵌套超过"),
+    ("-" * 5000 + "派出所", "嵌套超过"),
+    ("派出所 OR " * 3000 + "民警", "超过上限"),
+])
+def test_pathological_rules_get_a_syntax_error_not_a_recursion_error(rule, message):
+    with pytest.raises(PlanSyntaxError, match=message):
+        parse_rule(rule)
+
+
+def test_rules_at_the_limits_still_parse():
+    from sentiment.plans.lang import MAX_DEPTH, MAX_RULE_CHARS
+
+    assert parse_rule("(" * (MAX_DEPTH - 1) + "派出所" + ")" * (MAX_DEPTH - 1))
+    words = " OR ".join(f"词{i}" for i in range(MAX_RULE_CHARS // 10))
+    assert len(words) <= MAX_RULE_CHARS and parse_rule(words)

@@ -74,6 +74,8 @@ def _parse_line(line: str, lineno: int) -> tuple[object, str]:
             obj = json.loads(stripped)
         except json.JSONDecodeError as exc:
             raise ValueError(f"JSON 无法解析：{exc.msg}（第 {exc.colno} 列）") from exc
+        except RecursionError as exc:
+            raise ValueError("JSON 嵌套层数过多") from exc
         if not isinstance(obj, dict):
             raise ValueError("JSON 行应为对象")
         text = obj.get("text")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -39,45 +40,54 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
         click.echo("  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip())
 
 
-def _status(app: AppContext) -> None:
-    from crawlers.health import health_rows
+def _status(app: AppContext, as_json: bool) -> None:
+    from crawlers.health import STATUS_NAMES, health_rows
     from crawlers.sources import load_sources
 
     app.migrated_engine()
     rows = {r["name"]: r for r in health_rows(app.session_factory())}
     configured = load_sources(app.settings.crawl.sources_dir)
+    if as_json:
+        click.echo(json.dumps({"sources": [
+            {**{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in rows[name].items()},
+             "configured": name in configured} if name in rows else
+            {"name": name, "family": configured[name].family, "enabled": configured[name].enabled,
+             "last_status": None, "configured": True}
+            for name in sorted(set(rows) | set(configured))]}, ensure_ascii=False))
+        return
     zone = ZoneInfo(app.settings.timezone)
     table = []
     for name in sorted(set(rows) | set(configured)):
         r = rows.get(name)
         cfg = configured.get(name)
         if r is None:
-            table.append([name, cfg.family, "是" if cfg.enabled else "否", "从未运行", "0", "-", "-", "0"])
+            table.append([name, cfg.family, "是" if cfg.enabled else "否", "从未运行", "0", "-", "0", "从未运行"])
             continue
-        state = "正常" if r["consecutive_failures"] == 0 and r["last_ok_at"] else (
-            "异常" if r["consecutive_failures"] else "未成功")
         last_ok = r["last_ok_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M") if r["last_ok_at"] else "从未成功"
-        error = (r["last_error"] or "-").replace("\n", " ")
+        state = STATUS_NAMES.get(r["last_status"], "未运行完")
+        problems = sorted(r["last_problems"], key=lambda p: not p.get("fatal"))
+        reason = "；".join(str(p.get("message", "")) for p in problems).replace("\n", " ")
         table.append([name, r["family"], "是" if r["enabled"] else "否", last_ok, str(r["consecutive_failures"]),
-                      str(r["last_run_items"]), state + ("" if error == "-" else f"：{error[:60]}"), str(r["posts"])])
+                      str(r["last_run_items"]), str(r["posts"]), state + (f"：{reason}" if reason else "")])
     if not table:
         click.echo("尚未配置任何采集源（config/sources/*.yaml）。")
         return
-    print_table(["采集源", "类型", "启用", "最近成功", "连续失败", "上次条目", "状态", "已存条目"], table)
+    print_table(["采集源", "类型", "启用", "最近成功", "连续失败", "上次条目", "已存条目", "状态与原因"], table)
 
 
 @click.command("crawl")
 @click.argument("sources", nargs=-1)
 @click.option("--all", "all_sources", is_flag=True, help="Crawl every enabled source.")
 @click.option("--status", is_flag=True, help="Print the sources' health table instead of crawling.")
+@click.option("--json", "as_json", is_flag=True, help="With --status: one JSON object instead of the table.")
 @click.option("--since", default=None, help="Only items published at or after this time (ISO 8601).")
 @click.option("--until", default=None, help="Only items published before this time (ISO 8601).")
 @click.option("--base-url", default=None, help="Override the base URL of the named source(s) (e.g. a local copy).")
 @pass_app
-def crawl(app: AppContext, sources, all_sources, status, since, until, base_url) -> None:
+def crawl(app: AppContext, sources, all_sources, status, as_json, since, until, base_url) -> None:
     """Collect public posts and comments from SOURCES (names in config/sources/*.yaml)."""
     if status:
-        _status(app)
+        _status(app, as_json)
         return
     from crawlers.runner import run_sources
     from crawlers.sources import load_sources
@@ -105,8 +115,10 @@ def crawl(app: AppContext, sources, all_sources, status, since, until, base_url)
     outcomes = run_sources(settings, chosen, clock=SystemClock(), since=since_at, until=until_at, engine=engine)
     failed = 0
     for o in outcomes:
-        if o.status == "ok":
-            click.echo(f"{o.source}：完成，新增 {o.items_new} 条，更新 {o.items_updated} 条，丢弃 {o.items_dropped} 条")
+        if o.status in ("ok", "incomplete"):
+            done = "完成" if o.status == "ok" else "未完成（其余部分下次继续）"
+            click.echo(f"{o.source}：{done}，新增 {o.items_new} 条，更新 {o.items_updated} 条，丢弃 {o.items_dropped} 条"
+                       + (f"；提示：{o.summary}" if o.summary else ""))
         else:
             failed += 1
             click.echo(f"{o.source}：失败：{o.error}", err=True)
